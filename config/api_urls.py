@@ -1,0 +1,22 @@
+"""Routes of the REST API v1 (../shared/spec/api-v1.md)."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from loupan.core.audit_api import AuditEventViewSet
+from loupan.customers.api import CustomerViewSet
+from loupan.org.api import AgencyViewSet, ObtainTokenView, SiteViewSet, UserViewSet
+from loupan.sales.api import ActivityViewSet
+
+router = DefaultRouter()
+router.register("sites", SiteViewSet, basename="site")
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("users", UserViewSet, basename="user")
+router.register("customers", CustomerViewSet, basename="customer")
+router.register("activities", ActivityViewSet, basename="activity")
+router.register("audit-events", AuditEventViewSet, basename="auditevent")
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("", include(router.urls)),
+]

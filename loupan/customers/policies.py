@@ -1,0 +1,70 @@
+"""Who may do what to a visible customer (registered with loupan.core.policy)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from loupan.core.policy import rule
+from loupan.core.scoping import scope_for
+
+
+def _manages(user: Any, customer: Any) -> bool:
+    scope = scope_for(user)
+    return scope.is_manager and scope.covers_site(customer.site_id)
+
+
+def _owns(user: Any, customer: Any) -> bool:
+    return customer.owner_id is not None and customer.owner_id == user.pk
+
+
+@rule("customer.view_contact")
+def can_view_contact(user: Any, customer: Any) -> bool:
+    return _owns(user, customer) or _manages(user, customer)
+
+
+@rule("customer.create")
+def can_create(user: Any, site: Any) -> bool:
+    scope = scope_for(user)
+    if site is None:
+        return scope.kind.value != "none"
+    return scope.covers_site(site.pk)
+
+
+@rule("customer.update")
+def can_update(user: Any, customer: Any) -> bool:
+    return _owns(user, customer) or _manages(user, customer)
+
+
+@rule("customer.follow_up")
+def can_follow_up(user: Any, customer: Any) -> bool:
+    return _owns(user, customer) or _manages(user, customer)
+
+
+@rule("customer.transfer")
+def can_transfer(user: Any, customer: Any) -> bool:
+    return _manages(user, customer)
+
+
+@rule("customer.release")
+def can_release(user: Any, customer: Any) -> bool:
+    return not customer.in_pool and (_owns(user, customer) or _manages(user, customer))
+
+
+@rule("customer.claim")
+def can_claim(user: Any, customer: Any) -> bool:
+    return customer.in_pool and user.is_frontline and scope_for(user).covers_site(customer.site_id)
+
+
+@rule("customer.delete")
+def can_delete(user: Any, customer: Any) -> bool:
+    return user.role == "admin"
+
+
+@rule("customer.export")
+def can_export(user: Any, _: Any = None) -> bool:
+    return scope_for(user).is_manager
+
+
+@rule("customer.choose_owner")
+def can_choose_owner(user: Any, site: Any) -> bool:
+    return scope_for(user).is_manager and (site is None or scope_for(user).covers_site(site.pk))

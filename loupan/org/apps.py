@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgConfig(AppConfig):
+    name = "loupan.org"
+    label = "org"
+    verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from . import policies  # noqa: F401

@@ -1,0 +1,9 @@
+"""Routes of the web UI, one include per app."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("loupan.core.urls")),
+    path("", include("loupan.customers.urls")),
+    path("org/", include("loupan.org.urls")),
+]
