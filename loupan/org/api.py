@@ -41,7 +41,8 @@ class ObtainTokenView(APIView):
     def post(self, request):  # noqa: ANN001, ANN201
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
+        # The plain HttpRequest, so django-axes can mark a lockout that its middleware sees.
+        user = authenticate(request._request, **data.validated_data)
         if user is None or not user.has_live_access:
             return Response(
                 {"non_field_errors": [_("Unable to log in with the given username and password.")]},
