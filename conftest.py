@@ -1,3 +1,4 @@
-"""Shared pytest fixtures: an organisation with one user per role and place."""
+"""Shared pytest fixtures: the standard test world, API clients, and the browser."""
 
+from loupan.core.testing.browser import chromium, new_page  # noqa: F401
 from loupan.core.testing.fixtures import *  # noqa: F401,F403
