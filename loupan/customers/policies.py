@@ -47,7 +47,9 @@ def can_transfer(user: Any, customer: Any) -> bool:
 
 @rule("customer.release")
 def can_release(user: Any, customer: Any) -> bool:
-    return not customer.in_pool and (_owns(user, customer) or _manages(user, customer))
+    # Who may release; whether the customer is still releasable (not already in the
+    # pool) is the service's 409 ``already_in_pool``, not a 403.
+    return _owns(user, customer) or _manages(user, customer)
 
 
 @rule("customer.claim")

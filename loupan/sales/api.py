@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, viewsets
 
@@ -34,12 +35,26 @@ class ActivitySerializer(serializers.ModelSerializer):
         read_only_fields = ["user", "created_at"]
         extra_kwargs = {"customer": {"queryset": Customer.objects.all()}, "occurred_at": {"required": False}}
 
-    def validate_customer(self, customer: Customer) -> Customer:
-        # A customer outside the caller's scope does not exist for them.
-        user = self.context["request"].user
-        if not Customer.objects.visible_to(user).filter(pk=customer.pk).exists():
-            raise serializers.ValidationError(_("No such customer."))
-        return customer
+    def get_fields(self) -> dict:
+        # A customer outside the caller's scope does not exist for them: the same
+        # "object does not exist" answer as for an id nobody has.
+        fields = super().get_fields()
+        request = self.context.get("request")
+        fields["customer"].queryset = Customer.objects.visible_to(getattr(request, "user", None))
+        return fields
+
+
+class ActivityFilter(django_filters.FilterSet):
+    """Filters by plain ids: an out-of-scope customer or user filters to nothing, like a
+    missing one, instead of answering 400 for ids that do not exist (which would tell them apart)."""
+
+    customer = django_filters.NumberFilter(field_name="customer_id")
+    user = django_filters.NumberFilter(field_name="user_id")
+    kind = django_filters.ChoiceFilter(choices=ActivityKind.choices)
+
+    class Meta:
+        model = Activity
+        fields = ["customer", "kind", "user"]
 
 
 class ActivityViewSet(
@@ -50,7 +65,7 @@ class ActivityViewSet(
 
     queryset = Activity.objects.all()
     serializer_class = ActivitySerializer
-    filterset_fields = ["customer", "kind", "user"]
+    filterset_class = ActivityFilter
     ordering_fields = ["occurred_at", "id"]
 
     def scoped_queryset(self, qs):  # noqa: ANN001, ANN201

@@ -1,0 +1,515 @@
+"""The generic data-scope matrix (domain.md rules 1-5, architecture.md rule 7).
+
+Every role walks every scoped surface of the API against one small world whose
+expected row sets are written out by hand below. A surface is one line in
+``SURFACES``: a list endpoint with the customer keys it must return, or a
+per-object action with the status it must answer for each customer.
+
+The world (see ``CUSTOMERS``): two sites, s1 and s2.
+
+    key  name    site  owner  pool  phone
+    zw   张伟    s1    s1a    -     13812341001
+    wf   王芳    s1    s1b    -     13912342002
+    ly   刘洋    s1    ag1    -     13712343003
+    cj   陈静    s2    s2a    -     13812341001   (same phone as zw, other site)
+    ylm  杨丽梅  s1    -      yes   13512345005
+    zm   赵敏    s2    -      yes   13412346006
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+from openpyxl import load_workbook
+
+from loupan.core.masking import mask_phone
+from loupan.core.models import AuditEvent
+from loupan.customers.models import Customer
+from loupan.customers.tests.factories import CustomerFactory
+from loupan.sales.models import Activity
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["admin", "cm", "sm1", "sm2", "s1a", "s1b", "s2a", "ag1"]
+MANAGERS = {"admin", "cm", "sm1", "sm2"}
+FRONTLINE = {"s1a", "s1b", "s2a", "ag1"}
+
+CUSTOMERS = {
+    "zw": dict(name="张伟", site="s1", owner="s1a", phone="13812341001", status="lead", id_number=""),
+    "wf": dict(name="王芳", site="s1", owner="s1b", phone="13912342002", status="visited", intent_level="B"),
+    "ly": dict(
+        name="刘洋", site="s1", owner="ag1", phone="13712343003", intent_level="A", source_id="agency"
+    ),
+    "cj": dict(name="陈静", site="s2", owner="s2a", phone="13812341001", source_id="phone"),
+    "ylm": dict(name="杨丽梅", site="s1", owner=None, phone="13512345005", id_number="110101199003070775"),
+    "zm": dict(name="赵敏", site="s2", owner=None, phone="13412346006"),
+}
+ALL = set(CUSTOMERS)
+POOLED = {"ylm", "zm"}
+S1 = {k for k, c in CUSTOMERS.items() if c["site"] == "s1"}
+S2 = ALL - S1
+
+# Who can see which customer at all (detail answers 200, else 404).
+VISIBLE = {
+    "admin": ALL,
+    "cm": ALL,
+    "sm1": {"zw", "wf", "ly", "ylm"},
+    "sm2": {"cj", "zm"},
+    "s1a": {"zw", "ylm"},
+    "s1b": {"wf", "ylm"},
+    "s2a": {"cj", "zm"},
+    "ag1": {"ly", "ylm"},
+}
+# The default list: managers see their whole scope, salespeople their own customers.
+LISTED = {
+    "admin": ALL,
+    "cm": ALL,
+    "sm1": {"zw", "wf", "ly", "ylm"},
+    "sm2": {"cj", "zm"},
+    "s1a": {"zw"},
+    "s1b": {"wf"},
+    "s2a": {"cj"},
+    "ag1": {"ly"},
+}
+# ?in_pool=true: the pool of the caller's scope.
+POOL = {
+    "admin": {"ylm", "zm"},
+    "cm": {"ylm", "zm"},
+    "sm1": {"ylm"},
+    "sm2": {"zm"},
+    "s1a": {"ylm"},
+    "s1b": {"ylm"},
+    "s2a": {"zm"},
+    "ag1": {"ylm"},
+}
+# Full phone and ID number (domain.md rule 4): the owner and managers in scope.
+CONTACT = {
+    "admin": ALL,
+    "cm": ALL,
+    "sm1": {"zw", "wf", "ly", "ylm"},
+    "sm2": {"cj", "zm"},
+    "s1a": {"zw"},
+    "s1b": {"wf"},
+    "s2a": {"cj"},
+    "ag1": {"ly"},
+}
+SITES = {
+    "admin": {"s1", "s2"},
+    "cm": {"s1", "s2"},
+    "sm1": {"s1"},
+    "sm2": {"s2"},
+    "s1a": {"s1"},
+    "s1b": {"s1"},
+    "s2a": {"s2"},
+    "ag1": {"s1"},
+}
+USERS = {
+    "admin": set(ROLES),
+    "cm": set(ROLES),
+    "sm1": {"sm1", "s1a", "s1b", "ag1"},
+    "sm2": {"sm2", "s2a"},
+    "s1a": {"s1a"},
+    "s1b": {"s1b"},
+    "s2a": {"s2a"},
+    "ag1": {"ag1"},
+}
+# Where a role may register customers (customer.create): the sites it works at.
+CREATES_AT = SITES
+# Transfers go to a colleague of the customer's site.
+TRANSFER_TO = {"s1": "s1b", "s2": "s2a"}
+
+
+@pytest.fixture
+def m(world, api) -> SimpleNamespace:  # noqa: ANN001
+    """The matrix world: ``world`` plus the customers above, one activity each."""
+    users = {r: getattr(world, r) for r in ROLES}
+    sites = {"s1": world.s1, "s2": world.s2}
+    ids: dict[str, int] = {}
+    activities: dict[str, int] = {}
+    for key, spec in CUSTOMERS.items():
+        spec = dict(spec)
+        owner_role = spec.pop("owner")
+        owner = users[owner_role] if owner_role else None
+        site = sites[spec.pop("site")]
+        c = CustomerFactory(site=site, owner=owner, in_pool=owner is None, **spec)
+        ids[key] = c.pk
+        by = owner or (world.sm1 if site == world.s1 else world.sm2)
+        activities[key] = Activity.objects.create(customer=c, user=by, kind="call", notes=key).pk
+    return SimpleNamespace(
+        world=world,
+        users=users,
+        sites=sites,
+        ids=ids,
+        keys={v: k for k, v in ids.items()},
+        activities=activities,
+        activity_keys={v: k for k, v in activities.items()},
+        api=api,
+    )
+
+
+def _fmt(m: SimpleNamespace, url: str, **extra: object) -> str:
+    values = {**{k: s.pk for k, s in m.sites.items()}, **{f"u_{r}": u.pk for r, u in m.users.items()}}
+    return url.format(**values, **extra)
+
+
+def _with(url: str, **params: object) -> str:
+    """``url`` with more query parameters (the test client drops a URL's own query when
+    given ``data``)."""
+    extra = "&".join(f"{k}={v}" for k, v in params.items())
+    return url + ("&" if "?" in url else "?") + extra
+
+
+def _show(key: str, role: str) -> str:
+    phone = CUSTOMERS[key]["phone"]
+    return phone if key in CONTACT[role] else mask_phone(phone)
+
+
+# --- surface kinds ------------------------------------------------------------------------------
+
+
+@dataclass
+class Rows:
+    """A customer list: exactly ``expected(role)`` rows, each phone masked per rule 4."""
+
+    url: str
+    expected: Callable[[str], set[str]]
+
+    def check(self, m: SimpleNamespace, role: str) -> None:
+        r = m.api(m.users[role]).get(_with(_fmt(m, self.url), page_size=500))
+        assert r.status_code == 200, r.content
+        body = r.json()
+        assert set(body) == {"count", "next", "previous", "results"}
+        got = {m.keys[row["id"]]: row["phone"] for row in body["results"]}
+        want = self.expected(role)
+        assert set(got) == want
+        assert body["count"] == len(want)
+        assert got == {k: _show(k, role) for k in want}
+
+
+@dataclass
+class Count:
+    """``count`` of a one-row page equals the size of the scope, and paging does not leak."""
+
+    url: str
+    expected: Callable[[str], set[str]]
+
+    def check(self, m: SimpleNamespace, role: str) -> None:
+        client = m.api(m.users[role])
+        want = self.expected(role)
+        seen = set()
+        url = _with(_fmt(m, self.url), page_size=1)
+        while url:
+            body = client.get(url).json()
+            assert body["count"] == len(want)
+            seen |= {m.keys[row["id"]] for row in body["results"]}
+            url = body["next"]
+        assert seen == want
+
+
+@dataclass
+class Export:
+    """Customer export: managers get exactly their scope (full phones), others 403."""
+
+    fmt: str
+    url: str = "/api/v1/customers/export/"
+    expected: Callable[[str], set[str]] = lambda role: VISIBLE[role]  # noqa: E731
+
+    def check(self, m: SimpleNamespace, role: str) -> None:
+        r = m.api(m.users[role]).get(_with(_fmt(m, self.url), format=self.fmt))
+        if role not in MANAGERS:
+            assert r.status_code == 403
+            assert not AuditEvent.objects.filter(action="export").exists()
+            return
+        assert r.status_code == 200, r.content
+        if self.fmt == "csv":
+            lines = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+        else:
+            sheet = load_workbook(io.BytesIO(r.content), read_only=True).active
+            lines = [list(row) for row in sheet.iter_rows(values_only=True)]
+        data = lines[3:]  # two title lines and the header
+        got = {m.keys[int(row[0])]: (row[1], str(row[2])) for row in data}
+        want = self.expected(role)
+        assert got == {k: (CUSTOMERS[k]["name"], _show(k, role)) for k in want}
+        event = AuditEvent.objects.get(action="export")
+        assert event.actor == m.users[role]
+        assert event.detail["row_count"] == len(want)
+
+
+@dataclass
+class PerCustomer:
+    """One request per customer; ``status(role, key)`` is the answer it must get."""
+
+    method: str
+    url: str
+    status: Callable[[str, str], int]
+    body: Callable[[SimpleNamespace, str], dict] | None = None
+
+    def check(self, m: SimpleNamespace, role: str) -> None:
+        client = m.api(m.users[role])
+        got, want = {}, {}
+        for key, pk in m.ids.items():
+            data = self.body(m, key) if self.body else None
+            r = getattr(client, self.method)(_fmt(m, self.url, id=pk), data, format="json")
+            got[key] = r.status_code
+            want[key] = self.status(role, key)
+            if r.status_code == 404:
+                assert r.json() == {"detail": r.json()["detail"]}  # nothing but a detail
+        assert got == want
+
+
+@dataclass
+class PerActivity:
+    """Activity detail: visible exactly when its customer is."""
+
+    def check(self, m: SimpleNamespace, role: str) -> None:
+        client = m.api(m.users[role])
+        got = {k: client.get(f"/api/v1/activities/{pk}/").status_code for k, pk in m.activities.items()}
+        assert got == {k: 200 if k in VISIBLE[role] else 404 for k in m.activities}
+
+
+@dataclass
+class Activities:
+    """Activity list (optionally filtered by customer): rows of visible customers only."""
+
+    def check(self, m: SimpleNamespace, role: str) -> None:
+        client = m.api(m.users[role])
+        body = client.get("/api/v1/activities/", {"page_size": 500}).json()
+        assert {m.activity_keys[row["id"]] for row in body["results"]} == VISIBLE[role]
+        assert body["count"] == len(VISIBLE[role])
+        # Filtering by an out-of-scope customer looks exactly like filtering by a missing one.
+        missing = client.get("/api/v1/activities/", {"customer": max(m.ids.values()) + 1000})
+        for key, pk in m.ids.items():
+            r = client.get("/api/v1/activities/", {"customer": pk})
+            if key in VISIBLE[role]:
+                assert [row["id"] for row in r.json()["results"]] == [m.activities[key]]
+            else:
+                assert (r.status_code, r.json()) == (missing.status_code, missing.json())
+
+
+@dataclass
+class ActivityCreate:
+    """Following up: the owner and managers in scope (201), other visible 403, else as missing."""
+
+    def check(self, m: SimpleNamespace, role: str) -> None:
+        client = m.api(m.users[role])
+        missing_pk = max(m.ids.values()) + 1000
+        missing = client.post("/api/v1/activities/", {"customer": missing_pk, "kind": "call"}, format="json")
+        assert missing.status_code == 400
+        for key, pk in m.ids.items():
+            r = client.post("/api/v1/activities/", {"customer": pk, "kind": "call"}, format="json")
+            if key in CONTACT[role]:
+                assert r.status_code == 201, (key, r.content)
+            elif key in VISIBLE[role]:
+                assert r.status_code == 403, (key, r.content)
+            else:  # out of scope: the same answer as for a customer that does not exist
+                assert r.status_code == 400
+                assert _same_error(r, pk, missing, missing_pk)
+
+
+def _same_error(a, a_pk: int, b, b_pk: int) -> bool:  # noqa: ANN001
+    """Two error bodies are the same once the ids they name are blanked out."""
+    return _blank(a.json(), a_pk) == _blank(b.json(), b_pk)
+
+
+def _blank(body: object, pk: int) -> str:
+    return json.dumps(body, ensure_ascii=False).replace(f"“{pk}”", "N").replace(f'"{pk}"', "N")
+
+
+@dataclass
+class Names:
+    """A dropdown endpoint: exactly the expected sites or users."""
+
+    url: str
+    expected: dict[str, set[str]]
+    kind: str  # "sites" or "users"
+
+    def check(self, m: SimpleNamespace, role: str) -> None:
+        r = m.api(m.users[role]).get(self.url, {"page_size": 500})
+        assert r.status_code == 200
+        objs = m.sites if self.kind == "sites" else m.users
+        by_pk = {o.pk: k for k, o in objs.items()}
+        assert {by_pk[row["id"]] for row in r.json()["results"]} == self.expected[role]
+
+
+@dataclass
+class Status:
+    """A plain GET whose status depends only on the role."""
+
+    url: str
+    allowed: set[str]
+
+    def check(self, m: SimpleNamespace, role: str) -> None:
+        r = m.api(m.users[role]).get(self.url)
+        assert r.status_code == (200 if role in self.allowed else 403)
+
+
+@dataclass
+class Duplicate:
+    """撞单: registering a known phone at its site answers 409 with a masked phone and the
+    owner's name only; at a site the caller does not work at, 403 (and nothing leaks)."""
+
+    def check(self, m: SimpleNamespace, role: str) -> None:
+        client = m.api(m.users[role])
+        for key, spec in CUSTOMERS.items():
+            raw = f"+86 {spec['phone'][:3]}-{spec['phone'][3:7]}-{spec['phone'][7:]}"
+            r = client.post(
+                "/api/v1/customers/",
+                {"name": "新客户", "phone": raw, "site": m.sites[spec["site"]].pk},
+                format="json",
+            )
+            if spec["site"] not in CREATES_AT[role]:
+                assert r.status_code == 403, (key, r.content)
+                assert spec["phone"][3:7] not in r.content.decode()
+                continue
+            assert r.status_code == 409, (key, r.content)
+            body = r.json()
+            assert set(body) == {"code", "detail", "owner_name", "phone"}
+            assert body["code"] == "duplicate_customer"
+            assert (
+                body["phone"] == mask_phone(spec["phone"]) == f"{spec['phone'][:3]}****{spec['phone'][-4:]}"
+            )
+            if spec["owner"]:
+                assert body["owner_name"] == m.users[spec["owner"]].display_name
+            else:  # a pool customer names no one
+                assert body["owner_name"] and body["owner_name"] not in {
+                    u.display_name for u in m.users.values()
+                }
+            assert spec["phone"] not in body["detail"] and spec["name"] not in body["detail"]
+        assert Customer.objects.count() == len(CUSTOMERS)
+
+
+@dataclass
+class Contact:
+    """Detail of every visible customer: phone and ID number full or masked per rule 4."""
+
+    def check(self, m: SimpleNamespace, role: str) -> None:
+        client = m.api(m.users[role])
+        for key in VISIBLE[role]:
+            body = client.get(f"/api/v1/customers/{m.ids[key]}/").json()
+            assert body["phone"] == _show(key, role), key
+            id_number = CUSTOMERS[key].get("id_number", "")
+            if id_number:
+                shown = id_number if key in CONTACT[role] else id_number[:4] + "*" * 10 + id_number[-4:]
+                assert body["id_number"] == shown, key
+
+
+# --- expected statuses for per-customer actions ------------------------------------------------
+
+
+def detail_status(role: str, key: str) -> int:
+    return 200 if key in VISIBLE[role] else 404
+
+
+def update_status(role: str, key: str) -> int:
+    if key not in VISIBLE[role]:
+        return 404
+    return 200 if key in CONTACT[role] else 403
+
+
+def delete_status(role: str, key: str) -> int:
+    if key not in VISIBLE[role]:
+        return 404
+    return 204 if role == "admin" else 403
+
+
+def claim_status(role: str, key: str) -> int:
+    if key not in VISIBLE[role]:
+        return 404
+    return 200 if role in FRONTLINE and key in POOLED else 403
+
+
+def release_status(role: str, key: str) -> int:
+    if key not in VISIBLE[role]:
+        return 404
+    if key in POOLED:  # managers: already in the pool; salespeople: not theirs
+        return 409 if role in MANAGERS else 403
+    return 200  # the owner, or a manager in scope
+
+
+def transfer_status(role: str, key: str) -> int:
+    if key not in VISIBLE[role]:
+        return 404
+    return 200 if role in MANAGERS else 403
+
+
+def transfer_body(m: SimpleNamespace, key: str) -> dict:
+    return {"owner": m.users[TRANSFER_TO[CUSTOMERS[key]["site"]]].pk}
+
+
+def matching(*keys: str) -> Callable[[str], set[str]]:
+    return lambda role: LISTED[role] & set(keys)
+
+
+def pool_matching(*keys: str) -> Callable[[str], set[str]]:
+    return lambda role: POOL[role] & set(keys)
+
+
+C = "/api/v1/customers/"
+SURFACES = {
+    "list": Rows(C, LISTED.get),
+    "count": Count(C, LISTED.get),
+    "pool": Rows(C + "?in_pool=true", POOL.get),
+    "pool count": Count(C + "?in_pool=true", POOL.get),
+    "not pool": Rows(C + "?in_pool=false", lambda r: LISTED[r] - POOLED),
+    "search name 2 chars": Rows(C + "?search=张伟", matching("zw")),
+    "search name prefix": Rows(C + "?search=王", matching("wf")),
+    "search name 3 chars": Rows(C + "?search=杨丽梅", matching("ylm")),
+    "search initials": Rows(C + "?search=ly", matching("ly")),
+    "search initials shared prefix": Rows(C + "?search=Z", matching("zw", "zm")),
+    "search phone": Rows(C + "?search=13812341001", matching("zw", "cj")),
+    "search phone spaced": Rows(C + "?search=138 1234 1001", matching("zw", "cj")),
+    "search last4": Rows(C + "?search=1001", matching("zw", "cj")),
+    "search last4 other": Rows(C + "?search=3003", matching("ly")),
+    "search pool name": Rows(C + "?in_pool=true&search=杨", pool_matching("ylm")),
+    "search pool last4": Rows(C + "?in_pool=true&search=6006", pool_matching("zm")),
+    "search pool count": Count(C + "?in_pool=true&search=yl", pool_matching("ylm")),
+    "filter site s1": Rows(C + "?site={s1}", lambda r: LISTED[r] & S1),
+    "filter site s2": Rows(C + "?site={s2}", lambda r: LISTED[r] & S2),
+    "filter status": Rows(C + "?status=visited", matching("wf")),
+    "filter level": Rows(C + "?level=A", matching("ly")),
+    "filter source": Rows(C + "?source=phone", matching("cj")),
+    "filter owner": Rows(C + "?owner={u_s1a}", matching("zw")),
+    "filter site+pool": Rows(C + "?site={s2}&in_pool=true", lambda r: POOL[r] & S2),
+    "detail": PerCustomer("get", C + "{id}/", detail_status),
+    "contact masking": Contact(),
+    "update": PerCustomer("patch", C + "{id}/", update_status, lambda m, k: {"notes": "改"}),
+    "delete": PerCustomer("delete", C + "{id}/", delete_status),
+    "claim": PerCustomer("post", C + "{id}/claim/", claim_status),
+    "release": PerCustomer("post", C + "{id}/release/", release_status),
+    "transfer": PerCustomer("post", C + "{id}/transfer/", transfer_status, transfer_body),
+    "duplicate": Duplicate(),
+    "export csv": Export("csv"),
+    "export xlsx": Export("xlsx"),
+    "export filtered": Export("csv", C + "export/?site={s1}", lambda r: VISIBLE[r] & S1),
+    "export searched": Export("xlsx", C + "export/?search=1001", lambda r: VISIBLE[r] & {"zw", "cj"}),
+    "sites dropdown": Names("/api/v1/sites/", SITES, "sites"),
+    "users dropdown": Names("/api/v1/users/", USERS, "users"),
+    "activities": Activities(),
+    "activity detail": PerActivity(),
+    "activity create": ActivityCreate(),
+    "audit events": Status("/api/v1/audit-events/", {"admin", "cm"}),
+    "agencies": Status("/api/v1/agencies/", {"admin", "cm"}),
+}
+
+
+@pytest.mark.parametrize("surface", list(SURFACES), ids=list(SURFACES))
+@pytest.mark.parametrize("role", ROLES)
+def test_scope_matrix(m: SimpleNamespace, role: str, surface: str) -> None:
+    SURFACES[surface].check(m, role)
+
+
+def test_matrix_tables_are_consistent() -> None:
+    """The hand-written tables agree with each other (guards against typos in them)."""
+    for role in ROLES:
+        assert LISTED[role] <= VISIBLE[role]
+        assert POOL[role] <= VISIBLE[role] and POOL[role] <= POOLED
+        assert CONTACT[role] <= VISIBLE[role]
+        if role in FRONTLINE:
+            assert VISIBLE[role] == LISTED[role] | POOL[role]
+            assert not CONTACT[role] & POOLED
