@@ -28,7 +28,11 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     values = {}
     for name in fields:
         field = obj._meta.get_field(name)
-        values[name] = _plain(getattr(obj, field.attname))
+        value = getattr(obj, field.attname)
+        if isinstance(field, models.DecimalField) and isinstance(value, Decimal):
+            # As stored: 2500000 and 2500000.00 are the same value, not a change.
+            value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+        values[name] = _plain(value)
     return values
 
 
