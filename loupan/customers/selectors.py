@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from loupan.core.scoping import scope_for
 from loupan.core.search import prefix_q
+from loupan.core.validators import InvalidValue, normalize_mobile
 
 from .models import Customer
 
@@ -34,12 +35,16 @@ def search_q(term: str) -> Q:
     term = term.strip().replace(" ", "")
     if not term:
         return Q()
+    try:  # a whole number, written as people write it: "+86 138-0000-1234"
+        return Q(phone=normalize_mobile(term))
+    except InvalidValue:
+        pass
     if _DIGITS.match(term):
-        if len(term) == 4:
+        if len(term) <= 4:
             return Q(phone_last4=term)
-        if len(term) == 11:
-            return Q(phone=term)
-        return prefix_q("phone", term) if len(term) > 4 else Q(phone_last4=term)
+        # A phone prefix. Phones are 11 digits, so it is a closed range, which the plain
+        # cust_phone_idx serves on PostgreSQL too (LIKE 'x%' would need pattern ops).
+        return Q(phone__gte=term.ljust(11, "0"), phone__lte=term.ljust(11, "9"))
     if _LATIN.match(term):
         return prefix_q("name_initials", term.lower())
     return prefix_q("name", term)
