@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from .policy import can
 from .scoping import scope_for
 
 
@@ -16,4 +17,10 @@ def navigation(request: HttpRequest) -> dict:
         "is_manager": scope.is_manager,
         "is_company_wide": scope.kind.value == "all",
         "is_admin": getattr(user, "role", "") == "admin",
+        "nav": {
+            "export": can(user, "customer.export"),
+            "org_read": can(user, "org.read"),
+            "org_manage": can(user, "org.manage"),
+            "audit": can(user, "audit.read"),
+        },
     }
