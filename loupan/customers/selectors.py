@@ -114,3 +114,36 @@ def _sites_of(user: Any):  # noqa: ANN202
     from loupan.org.models import Site
 
     return list(Site.objects.filter(staff=user, is_active=True))
+
+
+# --- reads for the web pages (home counts, a customer's history) ----------------------------
+
+
+def home_counts(*, user: Any) -> dict[str, int]:
+    """Quick counts for the home page, all within the user's scope: the customers
+    the user owns, follow-ups due by today, the pool of their sites, and (managers)
+    every customer in scope and those registered today."""
+    today = timezone.localdate()
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    end = start + dt.timedelta(days=1)
+    visible = Customer.objects.visible_to(user)
+    counts = {
+        "mine": visible.filter(owner_id=user.pk).count(),
+        "due_today": visible.filter(owner_id=user.pk, next_action_at__lt=end).count(),
+        "pool": visible.filter(in_pool=True).count(),
+    }
+    if scope_for(user).is_manager:
+        counts["in_scope"] = visible.count()
+        counts["new_today"] = visible.filter(created_at__gte=start, created_at__lt=end).count()
+    return counts
+
+
+def customer_history(*, customer: Customer, limit: int = 10) -> list[Any]:
+    """The latest audit events of a customer the caller can already see (newest first)."""
+    from loupan.core.models import AuditEvent
+
+    return list(
+        AuditEvent.objects.filter(object_type="customer", object_id=customer.pk).order_by("-at", "-id")[
+            :limit
+        ]
+    )
