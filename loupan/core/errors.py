@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
@@ -80,6 +81,10 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         if isinstance(exc, NotAllowed):
             audit_denied(context.get("request"), exc.detail)
         return Response(domain_error_payload(exc), status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            {"detail": _("The request body is too large.")}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        )
     if isinstance(exc, DjangoValidationError):
         payload = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(payload, status=status.HTTP_400_BAD_REQUEST)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -104,6 +105,17 @@ class CustomerSerializer(serializers.Serializer):
         return data
 
 
+def _api_errors(exc: ValidationFailed) -> ValidationFailed:
+    """Services name model fields (``intent_budget_max``); the API's are inside ``intention``."""
+    api_names = {attr: key for key, attr in INTENTION_FIELDS.items()}
+    nested = {api_names[f]: msgs for f, msgs in exc.errors.items() if f in api_names}
+    if not nested:
+        return exc
+    renamed = ValidationFailed({f: msgs for f, msgs in exc.errors.items() if f not in api_names})
+    renamed.errors["intention"] = nested
+    return renamed
+
+
 class TransferSerializer(serializers.Serializer):
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
 
@@ -156,14 +168,18 @@ class CustomerViewSet(
 
     def perform_create(self, serializer) -> None:  # noqa: ANN001
         vd = serializer.validated_data
-        serializer.instance = services.customer_create(
-            actor=self.request.user,
-            site=vd["site"],
-            data=serializer.to_service_data(),
-            owner=vd.get("owner"),
-            interests=vd.get("interests"),
-        )
+        try:
+            serializer.instance = services.customer_create(
+                actor=self.request.user,
+                site=vd["site"],
+                data=serializer.to_service_data(),
+                owner=vd.get("owner"),
+                interests=vd.get("interests"),
+            )
+        except ValidationFailed as exc:
+            raise _api_errors(exc) from None
 
+    @transaction.atomic  # a transfer and an edit in one PATCH: both or neither
     def perform_update(self, serializer) -> None:  # noqa: ANN001
         vd = serializer.validated_data
         customer = serializer.instance
@@ -173,10 +189,13 @@ class CustomerViewSet(
             if vd["owner"] is None:
                 raise ValidationFailed({"owner": [_("Use release to put a customer into the pool.")]})
             services.customer_transfer(actor=self.request.user, customer=customer, new_owner=vd["owner"])
-        serializer.instance = services.customer_update(
-            actor=self.request.user, customer=customer, data=serializer.to_service_data(),
-            interests=vd.get("interests"),
-        )  # fmt: skip
+        try:
+            serializer.instance = services.customer_update(
+                actor=self.request.user, customer=customer, data=serializer.to_service_data(),
+                interests=vd.get("interests"),
+            )  # fmt: skip
+        except ValidationFailed as exc:
+            raise _api_errors(exc) from None
 
     def perform_destroy(self, instance: Customer) -> None:
         services.customer_erase(actor=self.request.user, customer=instance)
