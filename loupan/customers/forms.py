@@ -200,7 +200,9 @@ class ActivityForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    owner = UserChoiceField(label=_("New owner"), queryset=User.objects.none())
+    owner = UserChoiceField(
+        label=_("New owner"), queryset=User.objects.none(), empty_label=_("Choose a colleague")
+    )
 
     def __init__(self, *args: Any, user: User, customer: Customer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
