@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -136,7 +137,9 @@ class CustomerForm(forms.Form):
         else:
             del self.fields["site"]
             choose_owner = can(user, "customer.transfer", instance)
-            colleagues = User.objects.visible_to(user).filter(is_active=True, sites=instance.site_id)
+            at_site = User.objects.visible_to(user).filter(is_active=True, sites=instance.site_id)
+            # The current owner stays selectable even if they no longer work at the site.
+            colleagues = User.objects.filter(Q(pk__in=at_site.values("pk")) | Q(pk=instance.owner_id))
             self.fields["owner"].help_text = _("Changing the owner transfers the customer.")
             self.fields["owner"].required = not instance.in_pool
         if choose_owner:

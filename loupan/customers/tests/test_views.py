@@ -342,6 +342,19 @@ def test_edit_customer(world, own) -> None:  # noqa: ANN001
     assert AuditEvent.objects.filter(object_type="customer", object_id=own.pk, action="update").exists()
 
 
+def test_manager_can_edit_customer_whose_owner_left_the_site(world, own) -> None:  # noqa: ANN001
+    world.s1a.sites.clear()
+    client = client_for(world.sm1)
+    form = client.get(reverse("customers:edit", args=[own.pk])).context["form"]
+    assert world.s1a in set(form.fields["owner"].queryset) and world.s2a not in set(
+        form.fields["owner"].queryset
+    )
+    data = _form_data(phone="13812341234", owner=world.s1a.pk, occupation="医生")
+    assert client.post(reverse("customers:edit", args=[own.pk]), data).status_code == 302
+    own.refresh_from_db()
+    assert own.owner == world.s1a and own.occupation == "医生"
+
+
 def test_manager_edit_can_transfer(world, own) -> None:  # noqa: ANN001
     data = _form_data(phone="13812341234", owner=world.s1b.pk)
     assert client_for(world.sm1).post(reverse("customers:edit", args=[own.pk]), data).status_code == 302
