@@ -14,6 +14,9 @@ from loupan.org.tests.factories import AgencyFactory, SiteFactory, UserFactory
 def world(db) -> SimpleNamespace:  # noqa: ANN001
     """s1/s2 sites; admin, cm (company manager), sm1/sm2 (site managers), s1a/s1b/s2a
     (sales), ag1 (agent at s1) and ag_agency."""
+    from loupan.customers.sources import ensure_default_sources
+
+    ensure_default_sources()  # a transactional test's flush empties the migrated list
     s1 = SiteFactory(code="S1", name="一号案场")
     s2 = SiteFactory(code="S2", name="二号案场")
     agency = AgencyFactory(name="好房代理")
