@@ -5,6 +5,7 @@ SQLite serialises writers anyway (IMMEDIATE transactions), so these run on Postg
 
 from __future__ import annotations
 
+import importlib
 import threading
 import time
 from collections.abc import Callable
@@ -21,9 +22,21 @@ from loupan.org.tests.factories import UserFactory
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
-    # serialized_rollback: the flush after each test would drop the migrations' data (source channels).
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
+
+
+@pytest.fixture(autouse=True)
+def source_channels(transactional_db):  # noqa: ANN001, ANN201
+    """Transactional tests flush the database after each test, taking the data migration's
+    source channels with it; put them back for the factories' ``walk_in``."""
+    from loupan.customers.models import SourceChannel
+
+    migration = importlib.import_module("loupan.customers.migrations.0003_default_sources")
+    for order, (code, name, name_en) in enumerate(migration.SOURCES):
+        SourceChannel.objects.get_or_create(
+            code=code, defaults={"name": name, "name_en": name_en, "sort_order": order}
+        )
 
 
 def race(calls: list[Callable[[], Any]]) -> list[Any]:
