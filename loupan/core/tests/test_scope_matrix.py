@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
 from openpyxl import load_workbook
 
 from loupan.core.masking import mask_phone
@@ -496,6 +498,81 @@ SURFACES = {
     "audit events": Status("/api/v1/audit-events/", {"admin", "cm"}),
     "agencies": Status("/api/v1/agencies/", {"admin", "cm"}),
 }
+
+
+# --- the web pages, when they exist (the matrix does not depend on them) ------------------------
+
+
+def _session(m: SimpleNamespace, role: str) -> Client:
+    client = Client()
+    client.force_login(m.users[role])
+    return client
+
+
+@dataclass
+class WebList:
+    """A customer list page: exactly the expected customers' names, phones masked per rule 4."""
+
+    url: str
+    expected: Callable[[str], set[str]]
+
+    def check(self, m: SimpleNamespace, role: str) -> None:
+        r = _session(m, role).get(_fmt(m, self.url))
+        assert r.status_code == 200
+        page = r.content.decode()
+        want = self.expected(role)
+        assert {k for k, c in CUSTOMERS.items() if c["name"] in page} == want
+        for key in want:
+            phone = CUSTOMERS[key]["phone"]
+            if key not in CONTACT[role]:
+                assert phone not in page, key
+
+
+@dataclass
+class WebDetail:
+    """A customer's page: 200 in scope (full phone only for owner and managers), else 404."""
+
+    def check(self, m: SimpleNamespace, role: str) -> None:
+        client = _session(m, role)
+        got = {}
+        for key, pk in m.ids.items():
+            r = client.get(f"/customers/{pk}/")
+            got[key] = r.status_code
+            if r.status_code == 200:
+                page = r.content.decode()
+                assert (CUSTOMERS[key]["phone"] in page) == (key in CONTACT[role]), key
+        assert got == {k: detail_status(role, k) for k in m.ids}
+
+
+@dataclass
+class WebExport:
+    """The export download of the web UI: managers get their scope, others 403."""
+
+    def check(self, m: SimpleNamespace, role: str) -> None:
+        r = _session(m, role).get("/customers/export/?format=csv")
+        if role not in MANAGERS:
+            assert r.status_code == 403
+            return
+        assert r.status_code == 200
+        lines = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+        assert {m.keys[int(row[0])] for row in lines[3:]} == VISIBLE[role]
+
+
+def _web_ui_exists() -> bool:
+    try:
+        return reverse("customers:detail", args=[1]) == "/customers/1/" and bool(reverse("customers:export"))
+    except NoReverseMatch:
+        return False
+
+
+if _web_ui_exists():
+    SURFACES |= {
+        "web list": WebList("/customers/", LISTED.get),
+        "web search": WebList("/customers/?search=1001", matching("zw", "cj")),
+        "web filter site": WebList("/customers/?site={s1}", lambda r: LISTED[r] & S1),
+        "web detail": WebDetail(),
+        "web export": WebExport(),
+    }
 
 
 @pytest.mark.parametrize("surface", list(SURFACES), ids=list(SURFACES))
