@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Gender(models.TextChoices):
@@ -23,7 +24,7 @@ class CustomerStatus(models.TextChoices):
     VISITED = "visited", _("Visited")
     SUBSCRIBED = "subscribed", _("Subscribed")
     CONTRACTED = "contracted", _("Contracted")
-    OWNER = "owner", _("Owner")
+    OWNER = "owner", pgettext_lazy("customer status", "Owner")
     LOST = "lost", _("Lost")
 
 

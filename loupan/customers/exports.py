@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from loupan.core.audit import audit_record
 from loupan.core.policy import require
@@ -42,7 +43,10 @@ def _columns() -> list[tuple[str, Any]]:
         (_("Bedrooms"), lambda c: c.intent_bedrooms),
         (_("Purpose"), lambda c: c.get_intent_purpose_display() if c.intent_purpose else ""),
         (_("Notes"), lambda c: c.notes),
-        (_("Created"), lambda c: timezone.localtime(c.created_at).strftime("%Y-%m-%d %H:%M")),
+        (
+            pgettext("export column", "Created"),
+            lambda c: timezone.localtime(c.created_at).strftime("%Y-%m-%d %H:%M"),
+        ),
     ]
 
 

@@ -400,7 +400,7 @@ def test_claim_conflict_is_a_clear_message(world, pooled) -> None:  # noqa: ANN0
     )
     assert response.redirect_chain[-1][0] == reverse("customers:pool")
     [message] = list(response.context["messages"])
-    assert message.level_tag == "error" and "limit" in str(message)
+    assert message.level_tag == "error" and "每日上限" in str(message)  # the Chinese UI (default language)
     pooled.refresh_from_db()
     assert pooled.in_pool
 
