@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loupan.customers.choices import CustomerStatus
 
@@ -25,7 +26,7 @@ class DateInput(forms.DateInput):
 
 class SiteForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=20)
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=pgettext_lazy("site or agency", "Name"), max_length=120)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
     pool_after_days = forms.IntegerField(
@@ -72,7 +73,7 @@ class SiteForm(forms.Form):
 
 
 class AgencyForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = forms.CharField(label=pgettext_lazy("site or agency", "Name"), max_length=120)
     contact_name = forms.CharField(label=_("Contact"), max_length=60, required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
     contract_start = forms.DateField(label=_("Contract start"), widget=DateInput())
