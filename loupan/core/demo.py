@@ -544,6 +544,7 @@ def seed(*, customers: int, seed: int, today: dt.date | None = None, batch_size:
 
     from loupan.core.models import AuditEvent
     from loupan.customers.models import Customer, Interest
+    from loupan.customers.sources import ensure_default_sources
     from loupan.org.models import Agency, Company, Site, User
     from loupan.sales.models import Activity
 
@@ -551,6 +552,7 @@ def seed(*, customers: int, seed: int, today: dt.date | None = None, batch_size:
     plan = plan_org(seed, today=today)
     result = SeedResult()
     with transaction.atomic():
+        ensure_default_sources()
         company = Company.objects.order_by("id").first()
         if company is None:
             Company.objects.create(name=plan.company_name)
