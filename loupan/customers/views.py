@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from loupan.core.errors import Conflict, ValidationFailed
-from loupan.core.masking import mask_id_number
 from loupan.core.policy import can
 from loupan.core.views import add_service_errors, is_htmx, paginate, require_can, web_errors
 from loupan.org.models import Site, User
@@ -31,7 +30,8 @@ from loupan.sales.models import Activity
 from . import exports, selectors, services
 from .filters import CustomerFilter
 from .forms import ActivityForm, CustomerForm, ReleaseForm, TransferForm
-from .models import Customer, SourceChannel
+from .history import history_rows
+from .models import Customer
 
 TIMELINE_LIMIT = 100
 SORTABLE = {
@@ -138,86 +138,20 @@ def _timeline(request: HttpRequest, customer: Customer) -> list[Activity]:
     )
 
 
-def _history_rows(request: HttpRequest, customer: Customer) -> list[dict[str, Any]]:
-    """Recent changes as (field label, old, new); contact data masked as on the page."""
-    events = selectors.customer_history(customer=customer)
-    show_contact = can(request.user, "customer.view_contact", customer)
-    user_ids = {
-        v
-        for e in events
-        for field, change in (e.changes or {}).items()
-        if field in ("owner", "credited_to") and isinstance(change, list)
-        for v in change
-        if isinstance(v, int)
-    }
-    names = {u.pk: u.display_name for u in User.objects.filter(pk__in=user_ids)} if user_ids else {}
-    sources = dict(SourceChannel.objects.values_list("code", "name")) if events else {}
-    rows = []
-    for event in events:
-        changes = []
-        if event.action == "create":
-            rows.append({"event": event, "changes": changes})
-            continue
-        for field, change in (event.changes or {}).items():
-            if not isinstance(change, list) or len(change) != 2:
-                continue
-            old, new = change
-            if field in ("phone", "id_number") and not show_contact:
-                mask = mask_id_number if field == "id_number" else _mask_phone
-                old, new = mask(old), mask(new)
-            elif field == "owner":
-                old, new = names.get(old, old or _("public pool")), names.get(new, new or _("public pool"))
-            elif field == "source":
-                old, new = sources.get(old, old), sources.get(new, new)
-            changes.append(
-                {"label": _field_label(field), "old": _display(field, old), "new": _display(field, new)}
-            )
-        rows.append({"event": event, "changes": changes})
-    return rows
-
-
-def _mask_phone(value: Any) -> str:
-    from loupan.core.masking import mask_phone
-
-    return mask_phone(value) if isinstance(value, str) else ""
-
-
-def _field_label(name: str) -> str:
-    try:
-        return str(Customer._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001 - a field that no longer exists keeps its name
-        return name
-
-
-def _display(name: str, value: Any) -> Any:
-    if value in (None, "", []):
-        return "—"
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    try:
-        field = Customer._meta.get_field(name)
-    except Exception:  # noqa: BLE001
-        return value
-    if getattr(field, "choices", None):
-        return dict(field.flatchoices).get(value, value)
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return value
-
-
 def _detail_context(request: HttpRequest, customer: Customer, **extra: Any) -> dict[str, Any]:
     user = request.user
     allowed = {
         action: can(user, f"customer.{action}", customer)
         for action in ("view_contact", "update", "follow_up", "release", "transfer", "claim")
     }
+    allowed["release"] = allowed["release"] and not customer.in_pool  # nothing to release
     context = {
         "customer": customer,
         "can": allowed,
         "interests": [i.name for i in customer.interests.all()],
         "activities": _timeline(request, customer),
         "timeline_limit": TIMELINE_LIMIT,
-        "history": _history_rows(request, customer),
+        "history": history_rows(user=request.user, customer=customer),
         "followup_form": ActivityForm() if allowed["follow_up"] else None,
         "transfer_form": TransferForm(user=user, customer=customer) if allowed["transfer"] else None,
         "release_form": ReleaseForm() if allowed["release"] else None,
