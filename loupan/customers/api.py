@@ -141,7 +141,7 @@ class CustomerViewSet(
 
     def _list_queryset(self):  # noqa: ANN202
         params = self.request.query_params
-        form = CustomerFilter(params, queryset=Customer.objects.none())
+        form = CustomerFilter(params, queryset=Customer.objects.none(), request=self.request)
         if not form.is_valid():
             raise ValidationFailed({k: list(v) for k, v in form.errors.items()})
         cleaned = dict(form.form.cleaned_data)

@@ -1,4 +1,4 @@
-"""The customer list's filters, shared by the API and the list page."""
+"""The customer list's filters, shared by the API and the list page (pass ``request``)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,18 @@ from .choices import CustomerStatus, IntentionLevel
 from .models import Customer, SourceChannel
 
 
+def _scoped_users(request: Any):  # noqa: ANN202
+    if request is None:
+        return User.objects.none()
+    return User.objects.visible_to(request.user).order_by("full_name", "username")
+
+
+def _scoped_sites(request: Any):  # noqa: ANN202
+    if request is None:
+        return Site.objects.none()
+    return Site.objects.visible_to(request.user)
+
+
 class CustomerFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=CustomerStatus.choices, label=_("status"))
     level = django_filters.ChoiceFilter(
@@ -21,8 +33,10 @@ class CustomerFilter(django_filters.FilterSet):
     source = django_filters.ModelChoiceFilter(
         queryset=SourceChannel.objects.all(), to_field_name="code", label=_("source")
     )
-    owner = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label=_("owner"))
-    site = django_filters.ModelChoiceFilter(queryset=Site.objects.all(), label=_("site"))
+    # Choices come from the caller's scope, so an id outside it is refused exactly
+    # like an id that does not exist (no way to probe which users or sites exist).
+    owner = django_filters.ModelChoiceFilter(queryset=_scoped_users, label=_("owner"))
+    site = django_filters.ModelChoiceFilter(queryset=_scoped_sites, label=_("site"))
     in_pool = django_filters.BooleanFilter(label=_("in pool"))
 
     class Meta:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from loupan.core.errors import Conflict, ValidationFailed
 from loupan.core.policy import can
 from loupan.core.views import add_service_errors, is_htmx, paginate, require_can, web_errors
-from loupan.org.models import Site, User
+from loupan.org.models import Site
 from loupan.sales import services as sales_services
 from loupan.sales.models import Activity
 
@@ -49,12 +49,7 @@ SORTABLE = {
 
 def _customer_filter(request: HttpRequest) -> CustomerFilter:
     """The list's filter form; owner and site choices come from the user's scope only."""
-    user = request.user
-    fs = CustomerFilter(request.GET, queryset=Customer.objects.none())
-    fs.filters["owner"].queryset = (
-        User.objects.visible_to(user).filter(is_active=True).order_by("full_name", "username")
-    )
-    fs.filters["site"].queryset = Site.objects.visible_to(user)
+    fs = CustomerFilter(request.GET, queryset=Customer.objects.none(), request=request)
     for name in ("status", "level", "source", "owner", "site"):
         field = fs.form.fields[name]
         field.empty_label = _("All")

@@ -22,7 +22,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pytest
@@ -56,6 +56,8 @@ ALL = set(CUSTOMERS)
 POOLED = {"ylm", "zm"}
 S1 = {k for k, c in CUSTOMERS.items() if c["site"] == "s1"}
 S2 = ALL - S1
+NOT_AT_S1 = {"sm2", "s2a"}  # roles whose scope has no site s1
+NOT_AT_S2 = {"sm1", "s1a", "s1b", "ag1"}
 
 # Who can see which customer at all (detail answers 200, else 404).
 VISIBLE = {
@@ -177,13 +179,22 @@ def _show(key: str, role: str) -> str:
 
 @dataclass
 class Rows:
-    """A customer list: exactly ``expected(role)`` rows, each phone masked per rule 4."""
+    """A customer list: exactly ``expected(role)`` rows, each phone masked per rule 4.
+
+    ``refused``: roles for whom a filter value (a site or colleague) lies outside their
+    scope; they get the same 400 on that field as for an id that does not exist.
+    """
 
     url: str
     expected: Callable[[str], set[str]]
+    refused: dict[str, set[str]] = field(default_factory=dict)
 
     def check(self, m: SimpleNamespace, role: str) -> None:
         r = m.api(m.users[role]).get(_with(_fmt(m, self.url), page_size=500))
+        for param, roles in self.refused.items():
+            if role in roles:
+                assert r.status_code == 400 and param in r.json(), r.content
+                return
         assert r.status_code == 200, r.content
         body = r.json()
         assert set(body) == {"count", "next", "previous", "results"}
@@ -221,9 +232,14 @@ class Export:
     fmt: str
     url: str = "/api/v1/customers/export/"
     expected: Callable[[str], set[str]] = lambda role: VISIBLE[role]  # noqa: E731
+    refused: set[str] = field(default_factory=set)  # a filter value outside the role's scope
 
     def check(self, m: SimpleNamespace, role: str) -> None:
         r = m.api(m.users[role]).get(_with(_fmt(m, self.url), format=self.fmt))
+        if role in self.refused:
+            assert r.status_code == 400
+            assert not AuditEvent.objects.filter(action="export").exists()
+            return
         if role not in MANAGERS:
             assert r.status_code == 403
             assert not AuditEvent.objects.filter(action="export").exists()
@@ -471,13 +487,15 @@ SURFACES = {
     "search pool name": Rows(C + "?in_pool=true&search=杨", pool_matching("ylm")),
     "search pool last4": Rows(C + "?in_pool=true&search=6006", pool_matching("zm")),
     "search pool count": Count(C + "?in_pool=true&search=yl", pool_matching("ylm")),
-    "filter site s1": Rows(C + "?site={s1}", lambda r: LISTED[r] & S1),
-    "filter site s2": Rows(C + "?site={s2}", lambda r: LISTED[r] & S2),
+    "filter site s1": Rows(C + "?site={s1}", lambda r: LISTED[r] & S1, {"site": NOT_AT_S1}),
+    "filter site s2": Rows(C + "?site={s2}", lambda r: LISTED[r] & S2, {"site": NOT_AT_S2}),
+    "filter unknown site": Rows(C + "?site=999999", lambda r: set(), {"site": set(ROLES)}),
+    "filter unknown owner": Rows(C + "?owner=999999", lambda r: set(), {"owner": set(ROLES)}),
     "filter status": Rows(C + "?status=visited", matching("wf")),
     "filter level": Rows(C + "?level=A", matching("ly")),
     "filter source": Rows(C + "?source=phone", matching("cj")),
-    "filter owner": Rows(C + "?owner={u_s1a}", matching("zw")),
-    "filter site+pool": Rows(C + "?site={s2}&in_pool=true", lambda r: POOL[r] & S2),
+    "filter owner": Rows(C + "?owner={u_s1a}", matching("zw"), {"owner": {"sm2", "s1b", "s2a", "ag1"}}),
+    "filter site+pool": Rows(C + "?site={s2}&in_pool=true", lambda r: POOL[r] & S2, {"site": NOT_AT_S2}),
     "detail": PerCustomer("get", C + "{id}/", detail_status),
     "contact masking": Contact(),
     "update": PerCustomer("patch", C + "{id}/", update_status, lambda m, k: {"notes": "改"}),
@@ -488,7 +506,7 @@ SURFACES = {
     "duplicate": Duplicate(),
     "export csv": Export("csv"),
     "export xlsx": Export("xlsx"),
-    "export filtered": Export("csv", C + "export/?site={s1}", lambda r: VISIBLE[r] & S1),
+    "export filtered": Export("csv", C + "export/?site={s1}", lambda r: VISIBLE[r] & S1, {"sm2"}),
     "export searched": Export("xlsx", C + "export/?search=1001", lambda r: VISIBLE[r] & {"zw", "cj"}),
     "sites dropdown": Names("/api/v1/sites/", SITES, "sites"),
     "users dropdown": Names("/api/v1/users/", USERS, "users"),
