@@ -165,7 +165,7 @@ class _Writer:
         return convert
 
     def activity_converter(self) -> Callable[[int, int, dict], tuple]:
-        ts = self.convert_for("occurred_at")
+        ts = self.convert_for("occurred_at") or (lambda v: v)
 
         def convert(i: int, customer_id: int, a: dict) -> tuple:
             occurred = ts(a["occurred_at"])

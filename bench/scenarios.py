@@ -159,6 +159,8 @@ def build(size: int) -> tuple[list[Scenario], dict[str, Any]]:
 
     search = "/api/v1/customers/?search="
     scenarios = [
+        Scenario("baseline", "Baseline: search with no match (fixed cost of a request)",
+                 lambda: _get(c_cm, search + "10000000000"), lambda: _raw_page("c.phone = %s", ["10000000000"])),
         Scenario("list_sales", "Customer list p.1, salesperson", lambda: _get(c_sales, "/api/v1/customers/"),
                  lambda: _raw_page("c.owner_id = %s AND c.in_pool = %s", [sales.pk, False])),
         Scenario("pool_sales", "Pool list p.1, salesperson (in_pool=true)",
@@ -185,6 +187,7 @@ def build(size: int) -> tuple[list[Scenario], dict[str, Any]]:
                  lambda: _raw_export(EXPORT_ROWS)),
     ]  # fmt: skip
     counts = {
+        "baseline": 0,
         "list_sales": _count(c_sales, "/api/v1/customers/"),
         "pool_sales": _count(c_sales, "/api/v1/customers/?in_pool=true"),
         "list_site_manager": _count(c_sm, "/api/v1/customers/"),
