@@ -15,14 +15,22 @@ from loupan.customers.tests.factories import CustomerFactory
 pytestmark = pytest.mark.skipif(not settings.REDIS_URL, reason="needs a Redis broker (REDIS_URL)")
 
 
+def _forget_backend() -> None:
+    # Celery caches the result backend per thread on first use; an earlier test may
+    # have resolved it while no backend was configured.
+    app._local.__dict__.pop("backend", None)
+
+
 @pytest.fixture
 def real_worker():  # noqa: ANN201
     app.conf.update(task_always_eager=False, result_backend=settings.REDIS_URL, broker_url=settings.REDIS_URL)
+    _forget_backend()
     try:
         with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=10):
             yield
     finally:
         app.conf.update(task_always_eager=True, result_backend=None)
+        _forget_backend()
 
 
 @pytest.mark.django_db(transaction=True)
