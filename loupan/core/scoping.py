@@ -95,6 +95,22 @@ def customer_scope_q(user: User | Any, prefix: str = "") -> Q:
     return Q(pk__in=[])
 
 
+def pool_part_q(user: User | Any, in_pool: bool, prefix: str = "") -> Q:
+    """``in_pool=<in_pool>`` phrased so an index serves it within the user's scope.
+
+    Adds nothing to what ``customer_scope_q`` lets through; it spells out the narrower
+    columns (the owner for a salesperson's own list, the sites for a pool) that the
+    query planner needs: SQLite will not use an index for ``(owner OR pool) AND NOT pool``.
+    """
+    scope = scope_for(user)
+    q = Q(**{f"{prefix}in_pool": in_pool})
+    if scope.kind is ScopeKind.OWN and not in_pool:
+        q &= Q(**{f"{prefix}owner_id": scope.user_id})
+    elif scope.kind in (ScopeKind.OWN, ScopeKind.SITES) and in_pool:
+        q &= Q(**{f"{prefix}site_id__in": sorted(scope.site_ids)})
+    return q
+
+
 def site_scope_q(user: User | Any, field: str = "id") -> Q:
     """The sites a user works in or manages (for dropdowns and site-level records)."""
     scope = scope_for(user)

@@ -150,7 +150,9 @@ class Customer(models.Model):
             models.Index(fields=["owner", "-created_at"], name="cust_owner_created_idx"),
             models.Index(fields=["site", "-created_at"], name="cust_site_created_idx"),
             models.Index(fields=["-created_at"], name="cust_created_idx"),
-            models.Index(fields=["site", "in_pool", "-created_at"], name="cust_site_pool_idx"),
+            models.Index(
+                fields=["site", "-created_at"], condition=Q(in_pool=True), name="cust_pool_site_created_idx"
+            ),
             models.Index(fields=["phone"], name="cust_phone_idx"),
             models.Index(fields=["phone_last4"], name="cust_phone_last4_idx"),
             models.Index(fields=["name"], name="cust_name_idx", opclasses=["varchar_pattern_ops"]),

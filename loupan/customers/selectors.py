@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from loupan.core.scoping import scope_for
+from loupan.core.scoping import pool_part_q, scope_for
 from loupan.core.search import prefix_q
 from loupan.core.validators import InvalidValue, normalize_mobile
 
@@ -76,7 +76,7 @@ def customer_list(
     if in_pool is None and not scope_for(user).is_manager:
         in_pool = False
     if in_pool is not None:
-        qs = qs.filter(in_pool=in_pool)
+        qs = qs.filter(pool_part_q(user, in_pool))
     for field, value in (filters or {}).items():
         if value not in (None, "", []):
             qs = qs.filter(**{field: value})
