@@ -447,3 +447,17 @@ def test_manager_exports_the_filtered_list(world, own) -> None:  # noqa: ANN001
     response = client.get(reverse("customers:export"), {"format": "xlsx"})
     assert response.status_code == 200 and response.content[:2] == b"PK"
     assert client.get(reverse("customers:export")).status_code == 200  # the export page
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "shown"),
+    [("zh-hans", "1900000.00", "190万"), ("zh-hans", "2550000", "255万"), ("zh-hans", "8000", "8,000"),
+     ("en", "1900000.00", "1,900,000"), ("en", None, "…")],
+)  # fmt: skip
+def test_money_filter_uses_wan_in_chinese(language, value, shown):
+    from django.utils import translation
+
+    from loupan.customers.templatetags.customer_tags import money
+
+    with translation.override(language):
+        assert money(value) == shown
