@@ -7,6 +7,7 @@ typed errors are rendered on the page (field errors, conflict messages, 403).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -217,41 +218,15 @@ def _error_message(exc: ValidationFailed) -> str:
     return " ".join(m for msgs in exc.errors.values() for m in msgs)
 
 
-@login_required
-@require_POST
-@web_errors
-def customer_release(request: HttpRequest, pk: int) -> HttpResponse:
+def _customer_action(
+    request: HttpRequest, pk: int, action: str, perform: Callable[[Customer], str]
+) -> HttpResponse:
+    """A button on a customer: scoped fetch (404), policy check (403), the service call in
+    ``perform`` (its success message shown), its refusal shown as a message, then back."""
     customer = _scoped_customer(request, pk)
-    require_can(request, "customer.release", customer)
-    form = ReleaseForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    require_can(request, f"customer.{action}", customer)
     try:
-        services.customer_release(actor=request.user, customer=customer, reason=reason)
-        messages.success(request, _("%(name)s is now in the public pool.") % {"name": customer.name})
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-    return _back(request, customer.pk)
-
-
-@login_required
-@require_POST
-@web_errors
-def customer_transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _scoped_customer(request, pk)
-    require_can(request, "customer.transfer", customer)
-    form = TransferForm(request.POST, user=request.user, customer=customer)
-    if not form.is_valid():
-        messages.error(request, _("Choose a colleague who works at this site."))
-        return _back(request, customer.pk)
-    try:
-        services.customer_transfer(
-            actor=request.user, customer=customer, new_owner=form.cleaned_data["owner"]
-        )
-        messages.success(
-            request,
-            _("%(name)s now belongs to %(owner)s.")
-            % {"name": customer.name, "owner": form.cleaned_data["owner"].display_name},
-        )
+        messages.success(request, perform(customer))
     except ValidationFailed as exc:
         messages.error(request, _error_message(exc))
     except Conflict as exc:
@@ -262,15 +237,43 @@ def customer_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @web_errors
+def customer_release(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(customer: Customer) -> str:
+        form = ReleaseForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        services.customer_release(actor=request.user, customer=customer, reason=reason)
+        return _("%(name)s is now in the public pool.") % {"name": customer.name}
+
+    return _customer_action(request, pk, "release", perform)
+
+
+@login_required
+@require_POST
+@web_errors
+def customer_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    def perform(customer: Customer) -> str:
+        form = TransferForm(request.POST, user=request.user, customer=customer)
+        if not form.is_valid():
+            raise ValidationFailed({"owner": [_("Choose a colleague who works at this site.")]})
+        new_owner = form.cleaned_data["owner"]
+        services.customer_transfer(actor=request.user, customer=customer, new_owner=new_owner)
+        return _("%(name)s now belongs to %(owner)s.") % {
+            "name": customer.name,
+            "owner": new_owner.display_name,
+        }
+
+    return _customer_action(request, pk, "transfer", perform)
+
+
+@login_required
+@require_POST
+@web_errors
 def customer_claim(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = _scoped_customer(request, pk)
-    require_can(request, "customer.claim", customer)
-    try:
+    def perform(customer: Customer) -> str:
         services.customer_claim(actor=request.user, customer=customer)
-        messages.success(request, _("You now own %(name)s.") % {"name": customer.name})
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-    return _back(request, customer.pk)
+        return _("You now own %(name)s.") % {"name": customer.name}
+
+    return _customer_action(request, pk, "claim", perform)
 
 
 # --- create and edit --------------------------------------------------------------------------
