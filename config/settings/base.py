@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "loupan.core",
     "loupan.org",
     "loupan.customers",
+    "loupan.inventory",
     "loupan.sales",
 ]
 

@@ -54,8 +54,6 @@ class ObtainTokenView(APIView):
 
 
 class SiteSerializer(serializers.ModelSerializer):
-    project = serializers.SerializerMethodField()
-
     class Meta:
         model = Site
         fields = [
@@ -63,9 +61,6 @@ class SiteSerializer(serializers.ModelSerializer):
             "pool_after_days_by_status", "pool_claims_per_day", "max_customers_per_user",
         ]  # fmt: skip
         extra_kwargs = {"code": {"validators": []}}
-
-    def get_project(self, site: Site) -> int | None:
-        return None  # projects arrive with the inventory (issue 3)
 
 
 class AgencySerializer(serializers.ModelSerializer):

@@ -42,6 +42,10 @@ class Site(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=120)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    project = models.ForeignKey(
+        "inventory.Project", null=True, blank=True, on_delete=models.PROTECT, related_name="sites",
+        verbose_name=_("project"),
+    )  # fmt: skip
     is_active = models.BooleanField(_("active"), default=True)
     pool_after_days = models.PositiveIntegerField(
         _("days without follow-up before the pool"),

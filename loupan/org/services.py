@@ -20,7 +20,7 @@ from .choices import Role
 from .models import Agency, Site, User
 
 SITE_FIELDS = [
-    "code", "name", "address", "is_active", "pool_after_days", "pool_after_days_by_status",
+    "code", "name", "address", "project", "is_active", "pool_after_days", "pool_after_days_by_status",
     "pool_claims_per_day", "max_customers_per_user",
 ]  # fmt: skip
 AGENCY_FIELDS = ["name", "contact_name", "contact_phone", "contract_start", "contract_end", "is_active"]
