@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> None:
         meta = load.read_meta()
     else:
         load.log(f"reusing the {args.size:,}-customer data generated on {meta.get('today')}")
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)  # new indexes since the load
     result: dict = {"size": args.size, "vendor": connection.vendor, "meta": meta}
     if not args.generate_only:
         with connection.cursor() as cursor:
