@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from loupan.core.audit_api import AuditEventViewSet
 from loupan.customers.api import CustomerViewSet
+from loupan.inventory.api import BuildingViewSet, ProjectViewSet, UnitViewSet
 from loupan.org.api import AgencyViewSet, ObtainTokenView, SiteViewSet, UserViewSet
 from loupan.sales.api import ActivityViewSet
 
@@ -15,6 +16,9 @@ router.register("users", UserViewSet, basename="user")
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("audit-events", AuditEventViewSet, basename="auditevent")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("buildings", BuildingViewSet, basename="building")
+router.register("units", UnitViewSet, basename="unit")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

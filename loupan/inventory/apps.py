@@ -6,3 +6,6 @@ class InventoryConfig(AppConfig):
     name = "loupan.inventory"
     label = "inventory"
     verbose_name = _("Inventory")
+
+    def ready(self) -> None:
+        from . import policies  # noqa: F401
