@@ -8,6 +8,7 @@ from loupan.customers.api import CustomerViewSet
 from loupan.inventory.api import BuildingViewSet, ProjectViewSet, UnitViewSet
 from loupan.org.api import AgencyViewSet, ObtainTokenView, SiteViewSet, UserViewSet
 from loupan.sales.api import ActivityViewSet
+from loupan.sales.deal_api import ContractViewSet, PaymentViewSet, ReservationViewSet, SubscriptionViewSet
 
 router = DefaultRouter()
 router.register("sites", SiteViewSet, basename="site")
@@ -16,6 +17,10 @@ router.register("users", UserViewSet, basename="user")
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("audit-events", AuditEventViewSet, basename="auditevent")
+router.register("reservations", ReservationViewSet, basename="reservation")
+router.register("subscriptions", SubscriptionViewSet, basename="subscription")
+router.register("contracts", ContractViewSet, basename="contract")
+router.register("payments", PaymentViewSet, basename="payment")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("buildings", BuildingViewSet, basename="building")
 router.register("units", UnitViewSet, basename="unit")

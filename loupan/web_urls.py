@@ -5,5 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("loupan.core.urls")),
     path("", include("loupan.customers.urls")),
+    path("", include("loupan.sales.urls")),
     path("org/", include("loupan.org.urls")),
 ]

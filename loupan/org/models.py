@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -61,6 +63,13 @@ class Site(models.Model):
     pool_claims_per_day = models.PositiveIntegerField(_("pool claims per salesperson per day"), default=5)
     max_customers_per_user = models.PositiveIntegerField(
         _("most customers one salesperson may hold"), default=2000
+    )
+    max_discount_percent = models.DecimalField(
+        _("largest discount without approval (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("2.00"),
+        help_text=_("A contract with a larger discount waits for a manager's approval."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

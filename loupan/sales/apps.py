@@ -6,3 +6,6 @@ class SalesConfig(AppConfig):
     name = "loupan.sales"
     label = "sales"
     verbose_name = _("Sales")
+
+    def ready(self) -> None:
+        from . import policies  # noqa: F401

@@ -12,3 +12,52 @@ class ActivityKind(models.TextChoices):
 
 
 VISIT_KINDS = {ActivityKind.VISIT, ActivityKind.REVISIT}
+
+
+class ReservationStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    CONVERTED = "converted", _("Converted")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class SubscriptionStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    CONTRACTED = "contracted", _("Contracted")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ContractStatus(models.TextChoices):
+    PENDING_APPROVAL = "pending_approval", _("Awaiting approval")
+    ACTIVE = "active", _("Active")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PaymentMethod(models.TextChoices):
+    """How a contract is paid (付款方式)."""
+
+    FULL = "full", _("Full payment")
+    MORTGAGE = "mortgage", _("Mortgage")
+    INSTALLMENT = "installment", _("Installments")
+
+
+class ScheduleKind(models.TextChoices):
+    FULL = "full", _("Full payment")
+    DOWN_PAYMENT = "down_payment", _("Down payment")
+    MORTGAGE = "mortgage", _("Mortgage loan")
+    INSTALLMENT = "installment", _("Installment")
+
+
+class PaymentChannel(models.TextChoices):
+    """How money was received (回款方式). ``carried_over`` moves money to a new contract on 换房."""
+
+    TRANSFER = "transfer", _("Bank transfer")
+    CASH = "cash", _("Cash")
+    CARD = "card", _("Card")
+    MORTGAGE_LOAN = "mortgage_loan", _("Mortgage loan")
+    OTHER = "other", _("Other")
+    CARRIED_OVER = "carried_over", _("Carried over from a previous contract")
+
+
+class UnitChangeKind(models.TextChoices):
+    SUBSCRIPTION = "subscription", _("Subscription")
+    CONTRACT = "contract", _("Contract")

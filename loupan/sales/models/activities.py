@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loupan.core.scoping import ScopedQuerySet
 
-from .choices import ActivityKind
+from ..choices import ActivityKind
 
 
 class ActivityQuerySet(ScopedQuerySet):

@@ -1,0 +1,103 @@
+"""Deal pages: subscribe a unit (认购) and the list of subscriptions in the user's scope.
+
+Thin views: rows from scoped querysets (out of scope = 404), buttons backed by
+``can(user, action, obj)``, writes by :mod:`loupan.sales.deal_services` whose typed errors
+are shown on the page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from loupan.core.errors import Conflict, ValidationFailed
+from loupan.core.policy import can
+from loupan.core.views import add_service_errors, paginate, require_can, web_errors
+from loupan.inventory.choices import UnitStatus
+from loupan.inventory.models import Unit
+
+from . import deal_services as ds
+from .choices import SubscriptionStatus
+from .forms import SubscriptionForm
+from .models import Subscription
+
+
+def _scoped_unit(request: HttpRequest) -> Unit:
+    raw = request.GET.get("unit") or request.POST.get("unit") or ""
+    if not raw.isdigit():
+        raise Http404
+    return get_object_or_404(
+        Unit.objects.visible_to(request.user).select_related("building", "project"), pk=raw
+    )
+
+
+@login_required
+@web_errors
+def subscription_create(request: HttpRequest) -> HttpResponse:
+    """认购 a unit: ``?unit=ID``; the customer is one the user may deal with."""
+    unit = _scoped_unit(request)
+    form = SubscriptionForm(request.POST if request.method == "POST" else None, user=request.user, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        customer = form.cleaned_data["customer"]
+        require_can(request, "deal.create", customer)
+        try:
+            ds.subscription_create(
+                actor=request.user, unit=unit, customer=customer, price=form.cleaned_data["price"],
+                deposit=form.cleaned_data["deposit"], sign_deadline=form.cleaned_data["sign_deadline"],
+            )  # fmt: skip
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(
+                request,
+                _("%(customer)s subscribed unit %(unit)s.")
+                % {"customer": customer.name, "unit": unit.number},
+            )
+            return redirect("customers:detail", pk=customer.pk)
+    unavailable = unit.status != UnitStatus.AVAILABLE
+    return render(
+        request, "sales/subscription_form.html", {"form": form, "unit": unit, "unavailable": unavailable}
+    )
+
+
+@login_required
+@require_GET
+def deal_list(request: HttpRequest) -> HttpResponse:
+    """Subscriptions in the user's scope, newest first; ``?overdue=1`` those past the deadline to sign."""
+    overdue = request.GET.get("overdue") == "1"
+    qs = Subscription.objects.visible_to(request.user).select_related(
+        "unit__building", "unit__project", "customer", "created_by"
+    )
+    if overdue:
+        qs = qs.filter(status=SubscriptionStatus.ACTIVE, sign_deadline__lt=timezone.localdate())
+    page = paginate(request, qs.order_by("-created_at", "-id"))
+    rows = [(s, s.status == SubscriptionStatus.ACTIVE and can(request.user, "deal.cancel", s)) for s in page]
+    return render(
+        request,
+        "sales/deal_list.html",
+        {"page": page, "rows": rows, "overdue": overdue, "today": timezone.localdate()},
+    )
+
+
+@login_required
+@require_POST
+@web_errors
+def subscription_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    subscription = get_object_or_404(Subscription.objects.visible_to(request.user), pk=pk)
+    require_can(request, "deal.cancel", subscription)
+    try:
+        ds.subscription_cancel(
+            actor=request.user, subscription=subscription, reason=request.POST.get("reason", "")
+        )
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("The subscription is cancelled; the unit is on sale again."))
+    return redirect("sales:deal_list")
