@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from loupan.core.scoping import scope_for
 from loupan.customers.models import Customer
 
-from .deal_services import DEFAULT_SIGN_DAYS
+from .choices import PaymentMethod
+from .deal_services import DEFAULT_INSTALLMENTS, DEFAULT_SIGN_DAYS, MAX_INSTALLMENTS
 
 
 def dealable_customers(user: Any):  # noqa: ANN201
@@ -43,3 +44,12 @@ class SubscriptionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = dealable_customers(user)
         self.fields["customer"].empty_label = _("Choose a customer")
+
+
+class ContractForm(forms.Form):
+    price = forms.DecimalField(label=_("Contract price"), max_digits=14, decimal_places=2, min_value=0)
+    payment_method = forms.ChoiceField(label=_("Payment method"), choices=PaymentMethod.choices)
+    installments = forms.IntegerField(
+        label=_("Installments"), min_value=2, max_value=MAX_INSTALLMENTS, initial=DEFAULT_INSTALLMENTS,
+        required=False, help_text=_("Only for payment in installments."),
+    )  # fmt: skip

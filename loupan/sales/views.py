@@ -23,8 +23,8 @@ from loupan.inventory.models import Unit
 
 from . import deal_services as ds
 from .choices import SubscriptionStatus
-from .forms import SubscriptionForm
-from .models import Subscription
+from .forms import ContractForm, SubscriptionForm
+from .models import Contract, Subscription
 
 
 def _scoped_unit(request: HttpRequest) -> Unit:
@@ -67,18 +67,33 @@ def subscription_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _row(user, s: Subscription) -> dict:  # noqa: ANN001
+    """One row of the list with the buttons the user may press."""
+    contract = getattr(s, "contract", None)  # None when not signed (reverse one-to-one)
+    active = s.status == SubscriptionStatus.ACTIVE
+    return {
+        "s": s,
+        "contract": contract,
+        "can_cancel": active and contract is None and can(user, "deal.cancel", s),
+        "can_sign": active and contract is None and can(user, "deal.create", s),
+        "can_approve": contract is not None
+        and contract.status == "pending_approval"
+        and can(user, "deal.approve", s),
+    }
+
+
 @login_required
 @require_GET
 def deal_list(request: HttpRequest) -> HttpResponse:
     """Subscriptions in the user's scope, newest first; ``?overdue=1`` those past the deadline to sign."""
     overdue = request.GET.get("overdue") == "1"
     qs = Subscription.objects.visible_to(request.user).select_related(
-        "unit__building", "unit__project", "customer", "created_by"
+        "unit__building", "unit__project", "customer", "created_by", "contract"
     )
     if overdue:
         qs = qs.filter(status=SubscriptionStatus.ACTIVE, sign_deadline__lt=timezone.localdate())
     page = paginate(request, qs.order_by("-created_at", "-id"))
-    rows = [(s, s.status == SubscriptionStatus.ACTIVE and can(request.user, "deal.cancel", s)) for s in page]
+    rows = [_row(request.user, s) for s in page]
     return render(
         request,
         "sales/deal_list.html",
@@ -100,4 +115,58 @@ def subscription_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.detail)
     else:
         messages.success(request, _("The subscription is cancelled; the unit is on sale again."))
+    return redirect("sales:deal_list")
+
+
+@login_required
+@web_errors
+def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """签约 from an active subscription: price, payment method; a discount above the site's
+    limit waits for a manager's approval."""
+    subscription = get_object_or_404(
+        Subscription.objects.visible_to(request.user).select_related("unit__building", "customer"), pk=pk
+    )
+    require_can(request, "deal.create", subscription)
+    form = ContractForm(
+        request.POST if request.method == "POST" else None,
+        initial={"price": subscription.price, "payment_method": "full"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contract = ds.contract_create(
+                actor=request.user, subscription=subscription, payment_method=data["payment_method"],
+                price=data["price"], installments=data.get("installments"),
+            )  # fmt: skip
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, exc.detail)
+        else:
+            if contract.status == "pending_approval":
+                messages.warning(
+                    request,
+                    _(
+                        "The discount of %(d)s%% is above the limit; the contract waits for a manager's approval."
+                    )
+                    % {"d": contract.discount_percent},
+                )
+            else:
+                messages.success(request, _("Contract signed."))
+            return redirect("sales:deal_list")
+    return render(request, "sales/contract_form.html", {"form": form, "subscription": subscription})
+
+
+@login_required
+@require_POST
+@web_errors
+def contract_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = get_object_or_404(Contract.objects.visible_to(request.user), pk=pk)
+    require_can(request, "deal.approve", contract)
+    try:
+        ds.contract_approve(actor=request.user, contract=contract)
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("Discount approved; the contract is signed."))
     return redirect("sales:deal_list")

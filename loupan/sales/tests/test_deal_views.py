@@ -72,3 +72,27 @@ def test_deal_list_and_cancel(world, deals) -> None:  # noqa: ANN001
     assert client_for(world.sm2).post(cancel).status_code == 404
     assert client_for(world.sm1).post(cancel).status_code == 302
     assert Unit.objects.get(pk=deals.units[0].pk).status == "available"
+
+
+def test_sign_a_contract_and_approve_the_discount_from_the_pages(world, deals) -> None:  # noqa: ANN001
+    sub = ds.subscription_create(actor=world.s1a, unit=deals.units[0], customer=deals.c1, deposit="1")
+    page = reverse("sales:contract_create", args=[sub.pk])
+    assert client_for(world.s1a).get(page).status_code == 200
+    assert client_for(world.s1b).get(page).status_code == 404
+    bad = client_for(world.s1a).post(
+        page, {"price": "900000", "payment_method": "installment", "installments": "1"}
+    )
+    assert bad.status_code == 200 and "installments" in bad.context["form"].errors
+    done = client_for(world.s1a).post(page, {"price": "900000", "payment_method": "mortgage"})
+    assert done.status_code == 302
+    contract = sub.contract
+    assert contract.status == "pending_approval" and contract.schedule.count() == 2
+    body = client_for(world.sm1).get(reverse("sales:deal_list")).content.decode()
+    approve = reverse("sales:contract_approve", args=[contract.pk])
+    assert approve in body
+    assert approve not in client_for(world.s1a).get(reverse("sales:deal_list")).content.decode()
+    assert client_for(world.s1a).post(approve).status_code == 403
+    assert client_for(world.sm1).post(approve).status_code == 302
+    contract.refresh_from_db()
+    assert contract.status == "active"
+    assert Unit.objects.get(pk=deals.units[0].pk).status == "contracted"
