@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("loupan.customers.urls")),
     path("", include("loupan.sales.urls")),
     path("org/", include("loupan.org.urls")),
+    path("inventory/", include("loupan.inventory.urls")),
 ]
