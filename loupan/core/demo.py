@@ -653,6 +653,10 @@ def seed(*, customers: int, seed: int, today: dt.date | None = None, batch_size:
             AuditEvent.objects.filter(pk__gte=first_event_id, detail__seed_demo=True).update(
                 at=Subquery(Customer.objects.filter(pk=OuterRef("object_id")).values("created_at")[:1])
             )
+        # --- inventory (loupan.inventory.demo): a project per site, buildings, units, prices ---
+        from loupan.inventory.demo import seed_inventory
+
+        seed_inventory(list(sites.values()), seed, actor=users[f"{DEMO_PREFIX}admin"], today=today)
     result.sites = len(sites)
     result.users = len(users)
     return result
