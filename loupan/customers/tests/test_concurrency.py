@@ -5,16 +5,13 @@ SQLite serialises writers anyway (IMMEDIATE transactions), so these run on Postg
 
 from __future__ import annotations
 
-import importlib
-import threading
 import time
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from loupan.core.errors import Conflict
+from loupan.core.testing.concurrency import race
 from loupan.customers import services
 from loupan.customers.models import Customer, PoolClaim
 from loupan.customers.tests.factories import CustomerFactory
@@ -30,37 +27,9 @@ pytestmark = [
 def source_channels(transactional_db):  # noqa: ANN001, ANN201
     """Transactional tests flush the database after each test, taking the data migration's
     source channels with it; put them back for the factories' ``walk_in``."""
-    from loupan.customers.models import SourceChannel
+    from loupan.customers.sources import ensure_default_sources
 
-    migration = importlib.import_module("loupan.customers.migrations.0003_default_sources")
-    for order, (code, name, name_en) in enumerate(migration.SOURCES):
-        SourceChannel.objects.get_or_create(
-            code=code, defaults={"name": name, "name_en": name_en, "sort_order": order}
-        )
-
-
-def race(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls at once, each in its own thread and database connection.
-    Returns each call's result or the exception it raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we assert on
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert not any(t.is_alive() for t in threads)
-    return results
+    ensure_default_sources()
 
 
 def test_only_one_salesperson_claims_a_pool_customer(world):  # noqa: ANN001

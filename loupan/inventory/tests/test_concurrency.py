@@ -5,15 +5,12 @@ SQLite serialises writers (IMMEDIATE transactions), so this runs on PostgreSQL o
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from loupan.core.errors import Conflict
 from loupan.core.models import AuditEvent
+from loupan.core.testing.concurrency import race
 from loupan.inventory import services
 from loupan.inventory.models import Unit
 from loupan.inventory.tests.factories import ProjectFactory, link, make_building
@@ -23,29 +20,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def race(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls at once, each in its own thread and connection; results or exceptions."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we assert on
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert not any(t.is_alive() for t in threads)
-    return results
 
 
 def test_many_managers_hold_one_unit_exactly_one_wins(world):  # noqa: ANN001

@@ -6,14 +6,12 @@ SQLite serialises writers anyway (IMMEDIATE transactions), so these run on Postg
 from __future__ import annotations
 
 import importlib
-import threading
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from loupan.core.errors import Conflict
+from loupan.core.testing.concurrency import race
 from loupan.customers.tests.factories import CustomerFactory
 from loupan.inventory.models import Unit
 from loupan.org.tests.factories import UserFactory
@@ -30,30 +28,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def race(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls at once, each in its own thread and database connection.
-    Returns each call's result or the exception it raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we assert on
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert not any(t.is_alive() for t in threads)
-    return results
 
 
 def test_eight_salespeople_subscribe_one_unit(world, deals):  # noqa: ANN001
