@@ -70,3 +70,16 @@ def can_export(user: Any, _: Any = None) -> bool:
 @rule("customer.choose_owner")
 def can_choose_owner(user: Any, site: Any) -> bool:
     return scope_for(user).is_manager and (site is None or scope_for(user).covers_site(site.pk))
+
+
+PAGE_ACTIONS = ("view_contact", "update", "follow_up", "release", "transfer", "claim")
+
+
+def available_actions(user: Any, customer: Any) -> dict[str, bool]:
+    """The actions a customer's page offers the user: the policy, minus the ones the
+    customer's state makes pointless (releasing a customer already in the pool)."""
+    from loupan.core.policy import can
+
+    actions = {action: can(user, f"customer.{action}", customer) for action in PAGE_ACTIONS}
+    actions["release"] = actions["release"] and not customer.in_pool
+    return actions

@@ -33,6 +33,7 @@ from .filters import CustomerFilter
 from .forms import ActivityForm, CustomerForm, ReleaseForm, TransferForm
 from .history import history_rows
 from .models import Customer
+from .policies import available_actions
 
 TIMELINE_LIMIT = 100
 SORTABLE = {
@@ -136,11 +137,7 @@ def _timeline(request: HttpRequest, customer: Customer) -> list[Activity]:
 
 def _detail_context(request: HttpRequest, customer: Customer, **extra: Any) -> dict[str, Any]:
     user = request.user
-    allowed = {
-        action: can(user, f"customer.{action}", customer)
-        for action in ("view_contact", "update", "follow_up", "release", "transfer", "claim")
-    }
-    allowed["release"] = allowed["release"] and not customer.in_pool  # nothing to release
+    allowed = available_actions(user, customer)
     context = {
         "customer": customer,
         "can": allowed,

@@ -250,6 +250,14 @@ class UnitChangeSerializer(serializers.Serializer):
         fields["unit"].queryset = Unit.objects.visible_to(getattr(self.context.get("request"), "user", None))
         return fields
 
+    @classmethod
+    def change_kwargs(cls, view, request) -> dict:  # noqa: ANN001
+        """The validated body of a 换房 request as keyword arguments of the change services."""
+        body = cls(data=request.data, context=view.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        vd = body.validated_data
+        return {"new_unit": vd["unit"], "price": vd.get("price"), "reason": vd.get("reason", "")}
+
 
 class SubscriptionViewSet(_DealViewSet):
     """认购: one active subscription per unit; a unit that is not available is 409."""
@@ -283,13 +291,9 @@ class SubscriptionViewSet(_DealViewSet):
     def change_unit(self, request, pk=None):  # noqa: ANN001, ANN201
         """换房 (managers): a new subscription on another available unit; answers the new one."""
         subscription = self.get_object()
-        body = UnitChangeSerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
-        vd = body.validated_data
         change = ds.subscription_change_unit(
-            actor=request.user, subscription=subscription, new_unit=vd["unit"], price=vd.get("price"),
-            reason=vd.get("reason", ""),
-        )  # fmt: skip
+            actor=request.user, subscription=subscription, **UnitChangeSerializer.change_kwargs(self, request)
+        )
         return self._respond(change.to_subscription, status.HTTP_201_CREATED)
 
 
@@ -361,13 +365,9 @@ class ContractViewSet(_DealViewSet):
     def change_unit(self, request, pk=None):  # noqa: ANN001, ANN201
         """换房 (managers): a new contract on another unit; payments carried over. Answers the new one."""
         contract = self.get_object()
-        body = UnitChangeSerializer(data=request.data, context=self.get_serializer_context())
-        body.is_valid(raise_exception=True)
-        vd = body.validated_data
         change = ds.contract_change_unit(
-            actor=request.user, contract=contract, new_unit=vd["unit"], price=vd.get("price"),
-            reason=vd.get("reason", ""),
-        )  # fmt: skip
+            actor=request.user, contract=contract, **UnitChangeSerializer.change_kwargs(self, request)
+        )
         return self._respond(change.to_contract, status.HTTP_201_CREATED)
 
     @extend_schema(
