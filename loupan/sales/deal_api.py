@@ -1,7 +1,7 @@
 """Deals API (api-v1.md "Deals"): reservations, subscriptions, contracts, payments.
 
 Every list and detail goes through ``visible_to`` (deals follow their customer's scope:
-out of scope is 404); every write through :mod:`loupan.sales.deal_services`, whose typed
+out of scope is 404); every write through :mod:`loupan.sales.services`, whose typed
 errors render as 400 per field, 403 and 409 ``{"code", "detail"}``.
 """
 
@@ -17,7 +17,7 @@ from loupan.core.api import ScopedViewSetMixin
 from loupan.customers.models import Customer
 from loupan.inventory.models import Project, Unit
 
-from . import deal_services as ds
+from . import services as ds
 from .choices import ContractStatus, PaymentChannel, PaymentMethod, ScheduleKind
 from .models import Contract, Payment, Reservation, Subscription
 

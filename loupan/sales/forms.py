@@ -13,7 +13,7 @@ from loupan.core.scoping import scope_for
 from loupan.customers.models import Customer
 
 from .choices import PaymentMethod
-from .deal_services import DEFAULT_INSTALLMENTS, DEFAULT_SIGN_DAYS, MAX_INSTALLMENTS
+from .services import DEFAULT_INSTALLMENTS, DEFAULT_SIGN_DAYS, MAX_INSTALLMENTS
 
 
 def dealable_customers(user: Any):  # noqa: ANN201

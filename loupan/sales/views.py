@@ -1,7 +1,7 @@
 """Deal pages: subscribe a unit (认购) and the list of subscriptions in the user's scope.
 
 Thin views: rows from scoped querysets (out of scope = 404), buttons backed by
-``can(user, action, obj)``, writes by :mod:`loupan.sales.deal_services` whose typed errors
+``can(user, action, obj)``, writes by :mod:`loupan.sales.services` whose typed errors
 are shown on the page.
 """
 
@@ -21,7 +21,7 @@ from loupan.core.views import add_service_errors, paginate, require_can, web_err
 from loupan.inventory.choices import UnitStatus
 from loupan.inventory.models import Unit
 
-from . import deal_services as ds
+from . import services as ds
 from .choices import SubscriptionStatus
 from .forms import ContractForm, SubscriptionForm
 from .models import Contract, Subscription

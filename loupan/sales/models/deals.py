@@ -3,7 +3,7 @@
 
 Every deal record is visible exactly when its customer is (domain.md): each manager is a
 ``ScopedQuerySet`` with ``scope_prefix = "customer__"``. Status changes happen only in
-``loupan.sales.deal_services``; nothing here holds a business rule beyond the database
+``loupan.sales.services``; nothing here holds a business rule beyond the database
 constraints that back those services (one active subscription per unit, gapless queue
 numbers unique per project, positive money).
 """

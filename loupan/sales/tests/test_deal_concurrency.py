@@ -15,7 +15,7 @@ from loupan.core.testing.concurrency import race
 from loupan.customers.tests.factories import CustomerFactory
 from loupan.inventory.models import Unit
 from loupan.org.tests.factories import UserFactory
-from loupan.sales import deal_services as ds
+from loupan.sales import services as ds
 from loupan.sales.models import Reservation, Subscription
 
 try:

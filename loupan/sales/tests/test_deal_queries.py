@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from loupan.sales import deal_services as ds
+from loupan.sales import services as ds
 from loupan.sales.tests.conftest import make_units
 
 pytestmark = pytest.mark.django_db

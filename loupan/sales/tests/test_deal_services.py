@@ -11,7 +11,8 @@ from django.utils import timezone
 from loupan.core.errors import Conflict, NotAllowed, ValidationFailed
 from loupan.core.models import AuditEvent
 from loupan.inventory.models import Unit
-from loupan.sales import deal_services as ds
+from loupan.sales import selectors
+from loupan.sales import services as ds
 from loupan.sales.models import (
     Cancellation,
     Contract,
@@ -177,8 +178,8 @@ def test_cancel_returns_the_unit_and_steps_the_customer_back(world, deals):  # n
 def test_overdue_subscriptions_show_up_for_the_manager(world, deals):  # noqa: ANN001
     sub = subscribe(world, deals)
     Subscription.objects.filter(pk=sub.pk).update(sign_deadline=timezone.localdate() - dt.timedelta(days=1))
-    assert list(ds.overdue_subscriptions(user=world.sm1)) == [sub]
-    assert list(ds.overdue_subscriptions(user=world.sm2)) == []
+    assert list(selectors.overdue_subscriptions(user=world.sm1)) == [sub]
+    assert list(selectors.overdue_subscriptions(user=world.sm2)) == []
 
 
 # --- contracts and schedules ----------------------------------------------------------------------

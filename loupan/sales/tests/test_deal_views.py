@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from loupan.inventory.models import Unit
-from loupan.sales import deal_services as ds
+from loupan.sales import services as ds
 from loupan.sales.models import Subscription
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from loupan.core.policy import require
 from loupan.customers.choices import CustomerStatus
 from loupan.customers.models import Customer
 
-from .choices import VISIT_KINDS, ActivityKind
-from .models import Activity
+from ..choices import VISIT_KINDS, ActivityKind
+from ..models import Activity
 
 _CLOCK_SKEW = dt.timedelta(minutes=5)
 
