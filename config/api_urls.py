@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from loupan.analytics.api import ReportViewSet
 from loupan.core.audit_api import AuditEventViewSet
 from loupan.customers.api import CustomerViewSet
 from loupan.inventory.api import BuildingViewSet, ProjectViewSet, UnitViewSet
@@ -24,6 +25,7 @@ router.register("payments", PaymentViewSet, basename="payment")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("buildings", BuildingViewSet, basename="building")
 router.register("units", UnitViewSet, basename="unit")
+router.register("reports", ReportViewSet, basename="report")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "loupan.customers",
     "loupan.inventory",
     "loupan.sales",
+    "loupan.analytics",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,54 @@
+"""Reports API (api-v1.md "Reports"): the registry, a report over the caller's scope, its export,
+and purchase-intention segments."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from . import exports, selectors
+
+FILTER_PARAMS = [
+    OpenApiParameter("site", int), OpenApiParameter("project", int),
+    OpenApiParameter("date_from", OpenApiTypes.DATE), OpenApiParameter("date_to", OpenApiTypes.DATE),
+    OpenApiParameter("status", str),
+]  # fmt: skip
+
+
+class ReportViewSet(viewsets.ViewSet):
+    """Every report is computed over the caller's data scope only."""
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[a-z0-9-]+"
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def list(self, request):  # noqa: ANN001, ANN201
+        """``[{slug, title, category}]``: every report the caller may run."""
+        return Response(selectors.report_list(user=request.user))
+
+    @extend_schema(parameters=FILTER_PARAMS, responses={200: OpenApiTypes.OBJECT})
+    def retrieve(self, request, slug=None):  # noqa: ANN001, ANN201
+        """``{slug, title, columns, rows, chart}``; ``chart`` is an ECharts option."""
+        report = selectors.report_get(user=request.user, slug=slug)
+        filters = selectors.report_filters(user=request.user, params=request.query_params)
+        return Response(selectors.report_result(user=request.user, report=report, filters=filters))
+
+    @extend_schema(
+        parameters=[*FILTER_PARAMS, OpenApiParameter("format", str, enum=[*exports.FORMATS])],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"])
+    def export(self, request, slug=None):  # noqa: ANN001, ANN201
+        """The report as XLSX (or CSV); audited."""
+        report = selectors.report_get(user=request.user, slug=slug)
+        filters = selectors.report_filters(user=request.user, params=request.query_params)
+        content, filename, mime = exports.report_export(
+            actor=request.user, report=report, filters=filters, fmt=request.query_params.get("format", "xlsx")
+        )
+        response = HttpResponse(content, content_type=mime)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
