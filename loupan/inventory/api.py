@@ -230,6 +230,7 @@ class BuildingViewSet(
     serializer_class = BuildingSerializer
     filterset_class = BuildingFilter
     ordering_fields = ["name", "created_at"]
+    ordering = ["project_id", "name", "id"]  # stable pages (the unit counts drop Meta.ordering)
 
     def scoped_queryset(self, qs):  # noqa: ANN001, ANN201
         return qs.select_related("project").annotate(n_units=Count("units"))
