@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("loupan.sales.urls")),
     path("org/", include("loupan.org.urls")),
     path("inventory/", include("loupan.inventory.urls")),
+    path("analytics/", include("loupan.analytics.urls")),
 ]

@@ -40,7 +40,8 @@ class Dim:
     names: Callable[[Iterable[Any]], dict[Any, str]] | None = None
     order: Sequence[Any] | None = None  # raw values in display order
     chrono: bool = False  # order by the raw value (months)
-    top: int | None = None  # keep the largest groups, the rest as "others"
+    top: int | None = None  # keep the largest groups only
+    link: str = ""  # the customer list's filter for this dimension (click-through), if it has one
 
     def label_of(self, value: Any, names: dict[Any, str]) -> str:
         if value in names:
@@ -207,7 +208,7 @@ C, U, K = "c", "u", "k"
 D: dict[str, Dim] = {
     d.key: d
     for d in [
-        field_dim("source", _("source"), C, "source_id", names=_source_names),
+        field_dim("source", _("source"), C, "source_id", names=_source_names, link="source"),
         Dim("age-band", _("age band"), lambda s: age_band(s.c + "birth_date"), order=AGE_ORDER),
         field_dim("income-band", _("income band"), C, "income_band", names=_choices(IncomeBand.choices),
                   order=IncomeBand.values),
@@ -216,10 +217,10 @@ D: dict[str, Dim] = {
         field_dim("interest", _("interest"), C, "interests__name", top=20),
         field_dim("gender", _("gender"), C, "gender", names=_choices(Gender.choices), order=Gender.values),
         field_dim("status", _("customer status"), C, "status", names=_choices(CustomerStatus.choices),
-                  order=CustomerStatus.values),
-        field_dim("site", _("site"), C, "site_id", names=_site_names),
+                  order=CustomerStatus.values, link="status"),
+        field_dim("site", _("site"), C, "site_id", names=_site_names, link="site"),
         field_dim("project", _("project"), C, "site__project_id", names=_project_names),
-        field_dim("salesperson", _("salesperson"), C, "owner_id", names=_user_names, top=30),
+        field_dim("salesperson", _("salesperson"), C, "owner_id", names=_user_names, top=30, link="owner"),
         field_dim("team", _("team"), C, "owner__agency_id", names=_agency_names),
         Dim("buyer", _("buyers and non-buyers"),
             lambda s: Case(When(**{f"{s.c}status__in": DEAL_STATUSES}, then=Value("buyer")),
@@ -227,7 +228,7 @@ D: dict[str, Dim] = {
             names=_choices([("buyer", _("Buyers")), ("non_buyer", _("Non-buyers"))]),
             order=["buyer", "non_buyer"]),
         field_dim("level", _("intention level"), C, "intent_level", names=_choices(IntentionLevel.choices),
-                  order=IntentionLevel.values),
+                  order=IntentionLevel.values, link="level"),
         field_dim("purpose", _("purpose"), C, "intent_purpose", names=_choices(Purpose.choices),
                   order=Purpose.values),
         field_dim("bedrooms", _("bedrooms"), C, "intent_bedrooms", names=_bedroom_names, chrono=True),

@@ -74,10 +74,11 @@ def report_filters(*, user: Any, params: Mapping[str, Any]) -> Filters:
     return Filters(site=site, project=project, date_from=date_from, date_to=date_to, status=status)
 
 
-def report_result(*, user: Any, report: Report, filters: Filters) -> dict[str, Any]:
-    """``{slug, title, category, columns, rows, chart}`` over the user's scope."""
+def report_result(*, user: Any, report: Report, filters: Filters, with_keys: bool = False) -> dict[str, Any]:
+    """``{slug, title, category, columns, rows, chart}`` over the user's scope (``keys``: the raw
+    value behind each row, for links to the list behind it)."""
     table = engine.run(report, user=user, filters=filters)
-    return {
+    result = {
         "slug": report.slug,
         "title": str(report.title),
         "category": report.category,
@@ -87,6 +88,9 @@ def report_result(*, user: Any, report: Report, filters: Filters) -> dict[str, A
         "chart": charts.option_for(table, report.chart),
         "filters": filters.as_params(),
     }
+    if with_keys:
+        result["keys"] = table.keys
+    return result
 
 
 def report_table(*, user: Any, report: Report, filters: Filters) -> engine.Table:

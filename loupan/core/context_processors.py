@@ -22,5 +22,6 @@ def navigation(request: HttpRequest) -> dict:
             "org_read": can(user, "org.read"),
             "org_manage": can(user, "org.manage"),
             "audit": can(user, "audit.read"),
+            "reports": can(user, "report.run"),
         },
     }

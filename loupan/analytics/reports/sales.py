@@ -38,6 +38,7 @@ VISIT_DIMS = {
     "by-team": "bar",
     "project": "bar",
 }
+VISIT_SLUGS = {"by": "salesperson", "by-team": "team"}
 CONVERSION_DIMS = {"source": "bar", "project": "bar", "salesperson": "bar", "month": "line", "site": "bar",
                    "team": "bar", "level": "bar"}  # fmt: skip
 
@@ -46,7 +47,7 @@ register(
            description=_("Customers registered in the period and how far they have come: a visit, a "
                          "subscription, a contract, the keys.")),
     *[
-        Report(f"visits-by-{key}", by_title(_("Visits"), D[key]), "sales", source="activities", dims=(D[key],),
+        Report(f"visits-by-{VISIT_SLUGS.get(key, key)}", by_title(_("Visits"), D[key]), "sales", source="activities", dims=(D[key],),
                measures=(VISITS, REVISITS, VISITED_CUSTOMERS, REVISIT_RATE), chart=chart, where=_visits)
         for key, chart in VISIT_DIMS.items()
     ],
