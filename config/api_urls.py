@@ -10,6 +10,8 @@ from loupan.inventory.api import BuildingViewSet, ProjectViewSet, UnitViewSet
 from loupan.org.api import AgencyViewSet, ObtainTokenView, SiteViewSet, UserViewSet
 from loupan.sales.api import ActivityViewSet
 from loupan.sales.deal_api import ContractViewSet, PaymentViewSet, ReservationViewSet, SubscriptionViewSet
+from loupan.sales.visit_api import ReceptionViewSet, VisitViewSet
+from loupan.sales.worklog_api import WorkLogViewSet
 
 router = DefaultRouter()
 router.register("sites", SiteViewSet, basename="site")
@@ -26,6 +28,9 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register("buildings", BuildingViewSet, basename="building")
 router.register("units", UnitViewSet, basename="unit")
 router.register("reports", ReportViewSet, basename="report")
+router.register("visits", VisitViewSet, basename="visit")
+router.register("reception", ReceptionViewSet, basename="reception")
+router.register("worklogs", WorkLogViewSet, basename="worklog")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

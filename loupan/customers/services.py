@@ -90,9 +90,13 @@ def customer_create(
     data: dict[str, Any],
     owner: User | None = None,
     interests: list[str] | None = None,
+    by_rotation: bool = False,
 ) -> Customer:
     """Register a customer at a site, owned by its creator unless a manager names another owner.
 
+    ``by_rotation``: a walk-in registered at the reception desk (来访登记) whose owner the
+    site's reception rotation picked (``loupan.sales.services.visit_register``), so anyone
+    who works at the site may register it for that colleague.
     Raises ValidationFailed (bad fields), Conflict ``duplicate_customer`` (the phone is
     already registered at the site) or ``owner_at_capacity``; nothing is written then.
     """
@@ -100,7 +104,8 @@ def customer_create(
     fields = clean_customer_data({k: v for k, v in data.items() if k in EDITABLE_FIELDS})
     tags = clean_interests(interests)
     if owner is not None and owner.pk != actor.pk:
-        require(actor, "customer.choose_owner", site, _("Only managers can name another owner."))
+        if not by_rotation:
+            require(actor, "customer.choose_owner", site, _("Only managers can name another owner."))
         _check_owner_works_at_site(owner, site)
     owner = owner or actor
     _check_capacity(owner, site)

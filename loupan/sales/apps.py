@@ -8,4 +8,4 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self) -> None:
-        from . import policies  # noqa: F401
+        from . import policies, visit_policies  # noqa: F401

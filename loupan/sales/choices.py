@@ -61,3 +61,17 @@ class PaymentChannel(models.TextChoices):
 class UnitChangeKind(models.TextChoices):
     SUBSCRIPTION = "subscription", _("Subscription")
     CONTRACT = "contract", _("Contract")
+
+
+class VisitKind(models.TextChoices):
+    """First visit (首访) or a return (复访); the visit's follow-up has the same kind."""
+
+    VISIT = "visit", _("First visit")
+    REVISIT = "revisit", _("Revisit")
+
+
+class VisitAssignment(models.TextChoices):
+    """Why this salesperson received the visitor."""
+
+    ROTATION = "rotation", _("Reception rotation")
+    OWNER = "owner", _("Customer's owner")

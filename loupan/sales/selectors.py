@@ -21,3 +21,25 @@ def overdue_subscriptions(*, user: Any, today: dt.date | None = None) -> QuerySe
         .select_related("unit", "customer")
         .order_by("sign_deadline", "id")
     )
+
+
+def reception_state(*, site: Any) -> dict[str, Any]:
+    """A site's reception rotation as the desk and the manager see it: members in order, who
+    can receive a visitor now, and who receives the next new one (3 queries)."""
+    from .models import ReceptionQueue
+    from .services.reception import pick_next, receives_walk_ins, rotation_slots
+
+    slots, staff_ids = rotation_slots(site)
+    queue = ReceptionQueue.objects.filter(site=site).first()
+    last = queue.last_position if queue else 0
+    chosen = pick_next(slots, staff_ids, last)
+    rows = [
+        {"slot": s, "user": s.user, "position": s.position, "receiving": receives_walk_ins(s.user, staff_ids),
+         "next": chosen is not None and s.pk == chosen.pk}
+        for s in slots
+    ]  # fmt: skip
+    return {
+        "rows": rows,
+        "next": chosen.user if chosen else None,
+        "last_user_id": queue.last_user_id if queue else None,
+    }

@@ -1,4 +1,4 @@
-"""Sales models: follow-ups (activities) and the deal workflow (deals)."""
+"""Sales models: follow-ups (activities), walk-ins (visits), work log notes and the deal workflow."""
 
 from .activities import Activity, ActivityQuerySet
 from .deals import (
@@ -12,6 +12,8 @@ from .deals import (
     Subscription,
     UnitChange,
 )
+from .visits import ReceptionQueue, ReceptionSlot, Visit, VisitQuerySet
+from .worklogs import WorkLogNote
 
 __all__ = [
     "Activity",
@@ -22,7 +24,12 @@ __all__ = [
     "Payment",
     "PaymentScheduleItem",
     "QueueCounter",
+    "ReceptionQueue",
+    "ReceptionSlot",
     "Reservation",
     "Subscription",
     "UnitChange",
+    "Visit",
+    "VisitQuerySet",
+    "WorkLogNote",
 ]
