@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from loupan.analytics.api import ReportViewSet
+from loupan.channels.api import AgencyContractViewSet, RegistrationViewSet
 from loupan.core.audit_api import AuditEventViewSet
 from loupan.customers.api import CustomerViewSet
 from loupan.inventory.api import BuildingViewSet, ProjectViewSet, UnitViewSet
@@ -31,6 +32,8 @@ router.register("reports", ReportViewSet, basename="report")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("reception", ReceptionViewSet, basename="reception")
 router.register("worklogs", WorkLogViewSet, basename="worklog")
+router.register("registrations", RegistrationViewSet, basename="registration")
+router.register("agency-contracts", AgencyContractViewSet, basename="agencycontract")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

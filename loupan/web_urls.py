@@ -9,4 +9,5 @@ urlpatterns = [
     path("org/", include("loupan.org.urls")),
     path("inventory/", include("loupan.inventory.urls")),
     path("analytics/", include("loupan.analytics.urls")),
+    path("channels/", include("loupan.channels.urls")),
 ]

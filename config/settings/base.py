@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "loupan.inventory",
     "loupan.sales",
     "loupan.analytics",
+    "loupan.channels",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +177,10 @@ CELERY_BEAT_SCHEDULE = {
     "release-idle-customers": {
         "task": "loupan.customers.tasks.release_idle_customers_task",
         "schedule": crontab(hour=2, minute=30),
+    },
+    "expire-registrations": {
+        "task": "loupan.channels.tasks.expire_registrations_task",
+        "schedule": crontab(hour=2, minute=15),
     },
 }
 EMBEDDED_SCHEDULER = env.bool("EMBEDDED_SCHEDULER", default=not REDIS_URL)

@@ -23,5 +23,8 @@ def navigation(request: HttpRequest) -> dict:
             "org_manage": can(user, "org.manage"),
             "audit": can(user, "audit.read"),
             "reports": can(user, "report.run"),
+            "channels": can(user, "kpi.read"),
+            "agency_contracts": can(user, "agency_contract.read"),
+            "commission": can(user, "commission.read"),
         },
     }

@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 DAILY_JOBS: dict[str, str] = {
     "release_idle_customers": "loupan.customers.services.release_idle_customers",
+    "expire_registrations": "loupan.channels.services.registrations_expire",
 }
 CHECK_EVERY_SECONDS = 300
 

@@ -98,7 +98,8 @@ def customer_create(
     site's reception rotation picked (``loupan.sales.services.visit_register``), so anyone
     who works at the site may register it for that colleague.
     Raises ValidationFailed (bad fields), Conflict ``duplicate_customer`` (the phone is
-    already registered at the site) or ``owner_at_capacity``; nothing is written then.
+    already registered at the site), ``already_protected`` (a live agency registration of
+    the phone at the site) or ``owner_at_capacity``; nothing is written then.
     """
     require(actor, "customer.create", site, _("You do not work at this site."))
     fields = clean_customer_data({k: v for k, v in data.items() if k in EDITABLE_FIELDS})
@@ -111,6 +112,10 @@ def customer_create(
     _check_capacity(owner, site)
     if conflict := _duplicate_conflict(site, fields["phone"]):
         raise conflict
+    from loupan.channels.selectors import registration_conflict  # channels builds on customers
+
+    if conflict := registration_conflict(site=site, phone=fields["phone"]):
+        raise conflict  # 409 already_protected: a live agency registration (渠道报备)
     now = timezone.now()
     customer = Customer(
         site=site, owner=owner, registered_by=actor, credited_to=owner, last_touched_at=now, created_at=now,

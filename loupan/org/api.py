@@ -59,6 +59,7 @@ class SiteSerializer(serializers.ModelSerializer):
         fields = [
             "id", "code", "name", "project", "address", "is_active", "pool_after_days",
             "pool_after_days_by_status", "pool_claims_per_day", "max_customers_per_user",
+            "registration_visit_days", "registration_protection_days",
         ]  # fmt: skip
         extra_kwargs = {"code": {"validators": []}}
 

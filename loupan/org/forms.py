@@ -38,6 +38,12 @@ class SiteForm(forms.Form):
     max_customers_per_user = forms.IntegerField(
         label=_("Most customers one salesperson may hold"), min_value=1, initial=2000
     )
+    registration_visit_days = forms.IntegerField(
+        label=_("Days an agent has to bring a registered customer"), min_value=1, initial=7, required=False
+    )
+    registration_protection_days = forms.IntegerField(
+        label=_("Protection period after the visit (days)"), min_value=0, initial=30, required=False
+    )
 
     def __init__(self, *args: Any, instance: Site | None = None, **kwargs: Any) -> None:
         self.instance = instance
@@ -64,6 +70,9 @@ class SiteForm(forms.Form):
 
     def service_data(self) -> dict[str, Any]:
         data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("pool_days_")}
+        for name in ("registration_visit_days", "registration_protection_days"):
+            if data.get(name) is None:
+                data.pop(name, None)  # left empty: keep the current value (or the default)
         data["pool_after_days_by_status"] = {
             str(s): self.cleaned_data[f"pool_days_{s}"]
             for s in POOL_STATUSES

@@ -71,6 +71,16 @@ class Site(models.Model):
         default=Decimal("2.00"),
         help_text=_("A contract with a larger discount waits for a manager's approval."),
     )
+    registration_visit_days = models.PositiveIntegerField(
+        _("days an agent has to bring a registered customer"),
+        default=7,
+        help_text=_("An agency registration (报备) not confirmed by a visit within this many days lapses."),
+    )
+    registration_protection_days = models.PositiveIntegerField(
+        _("protection period after the visit (days)"),
+        default=30,
+        help_text=_("After a confirmed visit, the registration protects the agent's customer this long."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SiteQuerySet.as_manager()

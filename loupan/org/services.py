@@ -21,7 +21,7 @@ from .models import Agency, Site, User
 
 SITE_FIELDS = [
     "code", "name", "address", "project", "is_active", "pool_after_days", "pool_after_days_by_status",
-    "pool_claims_per_day", "max_customers_per_user",
+    "pool_claims_per_day", "max_customers_per_user", "registration_visit_days", "registration_protection_days",
 ]  # fmt: skip
 AGENCY_FIELDS = ["name", "contact_name", "contact_phone", "contract_start", "contract_end", "is_active"]
 USER_FIELDS = ["username", "full_name", "email", "role", "agency", "mobile", "is_active", "on_duty"]
@@ -37,7 +37,7 @@ def _clean_site(data: dict[str, Any]) -> dict[str, Any]:
             k not in CustomerStatus.values or not isinstance(v, int) or v < 1 for k, v in by_status.items()
         ):
             errors["pool_after_days_by_status"] = [_('Give whole days per status, e.g. {"lead": 7}.')]
-    for field in ("pool_after_days", "max_customers_per_user"):
+    for field in ("pool_after_days", "max_customers_per_user", "registration_visit_days"):
         if field in data and data[field] is not None and data[field] < 1:
             errors[field] = [_("At least 1.")]
     if errors:

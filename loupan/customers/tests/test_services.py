@@ -485,15 +485,15 @@ def test_scheduler_runs_once_per_local_day(world):  # noqa: ANN001
     c = idle(world, 31)
     # 23:30 in Shanghai on 1 July is 15:30 UTC; 00:10 on 2 July is 16:10 UTC the same UTC day.
     evening = dt.datetime(2030, 7, 1, 15, 30, tzinfo=dt.UTC)
-    assert run_due_jobs(now=evening) == ["release_idle_customers"]
+    assert "release_idle_customers" in run_due_jobs(now=evening)  # other apps add daily jobs too
     run = JobRun.objects.get(name="release_idle_customers")
     assert run.last_run_at == evening
     assert run.last_result == {"released": 1}
     assert Customer.objects.get(pk=c.pk).in_pool
     assert run_due_jobs(now=evening + dt.timedelta(minutes=20)) == []
-    assert run_due_jobs(now=evening + dt.timedelta(minutes=40)) == ["release_idle_customers"]
-    assert JobRun.objects.count() == 1
-    assert JobRun.objects.get().last_result == {"released": 0}
+    assert "release_idle_customers" in run_due_jobs(now=evening + dt.timedelta(minutes=40))
+    assert JobRun.objects.filter(name="release_idle_customers").count() == 1
+    assert JobRun.objects.get(name="release_idle_customers").last_result == {"released": 0}
 
 
 # --- offboarding ---------------------------------------------------------------------------------

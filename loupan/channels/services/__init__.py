@@ -1,0 +1,22 @@
+"""Writes of the channels app: agency contracts, registrations (渠道报备), and more.
+
+Public services are re-exported here; import them from ``loupan.channels.services``.
+"""
+
+from .contracts import agency_contract_create, agency_contract_end, agency_contract_renew
+from .registrations import (
+    registration_confirm_visit,
+    registration_create,
+    registration_reject,
+    registrations_expire,
+)
+
+__all__ = [
+    "agency_contract_create",
+    "agency_contract_end",
+    "agency_contract_renew",
+    "registration_confirm_visit",
+    "registration_create",
+    "registration_reject",
+    "registrations_expire",
+]

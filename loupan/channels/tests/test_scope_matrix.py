@@ -1,0 +1,132 @@
+"""The channels surfaces walked by every role, a sibling of loupan/core/tests/test_scope_matrix.py.
+
+The world: ``ch`` (sites s1, s2; agent ag1 of 好房代理 at s1, agent ag2 of 安居代理 at s1 and s2)
+and three pending registrations:
+
+    key  agent  site  phone
+    r1   ag1    s1    13700000001
+    r2   ag2    s1    13700000002
+    r3   ag2    s2    13700000003
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from loupan.channels.tests.factories import RegistrationFactory
+from loupan.core.masking import mask_phone
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["admin", "cm", "sm1", "sm2", "s1a", "s1b", "s2a", "ag1", "ag2"]
+REGS = {
+    "r1": ("ag1", "s1", "13700000001"),
+    "r2": ("ag2", "s1", "13700000002"),
+    "r3": ("ag2", "s2", "13700000003"),
+}
+ALL = set(REGS)
+VISIBLE = {
+    "admin": ALL, "cm": ALL, "sm1": {"r1", "r2"}, "sm2": {"r3"}, "s1a": {"r1", "r2"}, "s1b": {"r1", "r2"},
+    "s2a": {"r3"}, "ag1": {"r1"}, "ag2": {"r2", "r3"},
+}  # fmt: skip
+CONTACT = {
+    "admin": ALL, "cm": ALL, "sm1": {"r1", "r2"}, "sm2": {"r3"}, "s1a": set(), "s1b": set(), "s2a": set(),
+    "ag1": {"r1"}, "ag2": {"r2", "r3"},
+}  # fmt: skip
+AGENTS = {"ag1", "ag2"}
+MANAGERS = {"admin", "cm", "sm1", "sm2"}
+
+
+@pytest.fixture
+def m(ch, api) -> SimpleNamespace:  # noqa: ANN001
+    w = ch.w
+    users = {r: getattr(w, r, None) or getattr(ch, r) for r in ROLES}
+    sites = {"s1": w.s1, "s2": w.s2}
+    ids = {
+        key: RegistrationFactory(agent=users[agent], site=sites[site], phone=phone).pk
+        for key, (agent, site, phone) in REGS.items()
+    }
+    return SimpleNamespace(users=users, ids=ids, keys={v: k for k, v in ids.items()}, api=api)
+
+
+def _shown(key: str, role: str) -> str:
+    phone = REGS[key][2]
+    return phone if key in CONTACT[role] else mask_phone(phone)
+
+
+def check_list(m: SimpleNamespace, role: str) -> None:
+    body = m.api(m.users[role]).get("/api/v1/registrations/", {"page_size": 500}).json()
+    got = {m.keys[row["id"]]: row["phone"] for row in body["results"]}
+    assert got == {k: _shown(k, role) for k in VISIBLE[role]}
+    assert body["count"] == len(VISIBLE[role])
+
+
+def check_search_paging(m: SimpleNamespace, role: str) -> None:
+    client = m.api(m.users[role])
+    seen, url = set(), "/api/v1/registrations/?page_size=1"
+    while url:
+        body = client.get(url).json()
+        assert body["count"] == len(VISIBLE[role])
+        seen |= {m.keys[row["id"]] for row in body["results"]}
+        url = body["next"]
+    assert seen == VISIBLE[role]
+
+
+def check_detail(m: SimpleNamespace, role: str) -> None:
+    client = m.api(m.users[role])
+    got = {k: client.get(f"/api/v1/registrations/{pk}/").status_code for k, pk in m.ids.items()}
+    assert got == {k: 200 if k in VISIBLE[role] else 404 for k in m.ids}
+
+
+def check_confirm(m: SimpleNamespace, role: str) -> None:
+    client = m.api(m.users[role])
+    got = {
+        k: client.post(f"/api/v1/registrations/{pk}/confirm-visit/").status_code for k, pk in m.ids.items()
+    }
+
+    def want(key: str) -> int:
+        if key not in VISIBLE[role]:
+            return 404
+        return 403 if role in AGENTS else 200
+
+    assert got == {k: want(k) for k in m.ids}
+
+
+def check_reject(m: SimpleNamespace, role: str) -> None:
+    client = m.api(m.users[role])
+    got = {k: client.post(f"/api/v1/registrations/{pk}/reject/").status_code for k, pk in m.ids.items()}
+
+    def want(key: str) -> int:
+        if key not in VISIBLE[role]:
+            return 404
+        return 200 if role in MANAGERS else 403
+
+    assert got == {k: want(k) for k in m.ids}
+
+
+def check_web_list(m: SimpleNamespace, role: str) -> None:
+    client = Client()
+    client.force_login(m.users[role])
+    page = client.get("/channels/registrations/").content.decode()
+    assert {k for k in REGS if mask_phone(REGS[k][2]) in page or REGS[k][2] in page} == VISIBLE[role]
+    for key in VISIBLE[role] - CONTACT[role]:
+        assert REGS[key][2] not in page
+
+
+SURFACES = {
+    "list": check_list,
+    "paging": check_search_paging,
+    "detail": check_detail,
+    "confirm-visit": check_confirm,
+    "reject": check_reject,
+    "web list": check_web_list,
+}
+
+
+@pytest.mark.parametrize("surface", list(SURFACES), ids=list(SURFACES))
+@pytest.mark.parametrize("role", ROLES)
+def test_channels_scope_matrix(m: SimpleNamespace, role: str, surface: str) -> None:
+    SURFACES[surface](m, role)
