@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from loupan.analytics.api import ReportViewSet
+from loupan.analytics.api import ReportViewSet, SegmentViewSet
 from loupan.channels.api import AgencyContractViewSet, RegistrationViewSet
 from loupan.core.audit_api import AuditEventViewSet
 from loupan.customers.api import CustomerViewSet
@@ -34,6 +34,7 @@ router.register("reception", ReceptionViewSet, basename="reception")
 router.register("worklogs", WorkLogViewSet, basename="worklog")
 router.register("registrations", RegistrationViewSet, basename="registration")
 router.register("agency-contracts", AgencyContractViewSet, basename="agencycontract")
+router.register("segments", SegmentViewSet, basename="segment")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -52,3 +52,25 @@ class ReportViewSet(viewsets.ViewSet):
         response = HttpResponse(content, content_type=mime)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+def _segment_payload(result: dict) -> Response:
+    response = Response(result["segments"], status=202 if result["mode"] == "pending" else 200)
+    if result["computed_at"]:
+        response["X-Computed-At"] = result["computed_at"].isoformat()
+    response["X-Intentions"] = str(result["intentions"])
+    response["X-Sample-Size"] = str(result["sample_size"])
+    response["X-Segments-Mode"] = result["mode"]
+    return response
+
+
+class SegmentViewSet(viewsets.ViewSet):
+    """Purchase-intention segments over the caller's scope (k-means; k chosen by the data)."""
+
+    @extend_schema(parameters=[OpenApiParameter("k", int, description="2-10; omit to let the data choose")],
+                   responses={200: OpenApiTypes.OBJECT})  # fmt: skip
+    def list(self, request):  # noqa: ANN001, ANN201
+        """``[{label, size, centroid, share}]``; computed now under 100,000 intentions, else the latest
+        background run (``X-Computed-At`` says when)."""
+        k = selectors.segment_k(request.query_params)
+        return _segment_payload(selectors.segment_list(user=request.user, k=k))

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from loupan.core.errors import NotFound, ValidationFailed
@@ -95,3 +96,60 @@ def report_result(*, user: Any, report: Report, filters: Filters, with_keys: boo
 
 def report_table(*, user: Any, report: Report, filters: Filters) -> engine.Table:
     return engine.run(report, user=user, filters=filters)
+
+
+# --- purchase-intention segments ---------------------------------------------------------------
+
+ON_THE_SPOT_LIMIT = 100_000
+CACHE_SECONDS = 600
+
+
+def segment_list(*, user: Any, k: int | None = None) -> dict[str, Any]:
+    """Segments of the user's scope: ``{segments, computed_at, intentions, sample_size, k, mode}``.
+
+    Under ``ON_THE_SPOT_LIMIT`` intentions they are computed now (cached while the data stay
+    the same); above it they come from the latest background run for exactly this scope, and
+    a run is queued when there is none yet (``mode`` "pending" until it is done).
+    """
+    from django.core.cache import cache
+    from django.db.models import Count, Max
+
+    from . import segmentation, services
+    from .models import SegmentRun
+    from .sources import SOURCES
+
+    require(user, "report.run")
+    qs = SOURCES["customers"].queryset(user, Filters())
+    key = services.scope_key(user)
+    stats = segmentation.clusterable(qs).aggregate(n=Count("id"), changed=Max("updated_at"))
+    if stats["n"] < ON_THE_SPOT_LIMIT:
+        changed = stats["changed"].timestamp() if stats["changed"] else 0
+        cache_key = f"loupan:segments:{key}:{k}:{stats['n']}:{changed}"
+        result = cache.get(cache_key)
+        if result is None:
+            r = segmentation.compute(qs, k=k)
+            result = {"segments": r.segments, "computed_at": r.computed_at, "intentions": r.intentions,
+                      "sample_size": r.sample_size, "k": r.k, "silhouette": r.silhouette, "mode": "live"}  # fmt: skip
+            cache.set(cache_key, result, CACHE_SECONDS)
+        return result
+    run = SegmentRun.objects.filter(scope_key=key, k_requested=k).first()
+    if run is None:
+        if settings.CELERY_TASK_ALWAYS_EAGER:  # no broker: the job runs in this process, now
+            run = services.segment_run_create(actor=user, k=k)
+        else:
+            services.segment_run_request(actor=user, k=k)
+    if run is None:
+        return {"segments": [], "computed_at": None, "intentions": stats["n"], "sample_size": 0, "k": 0,
+                "silhouette": None, "mode": "pending"}  # fmt: skip
+    return {"segments": run.segments, "computed_at": run.computed_at, "intentions": run.intentions,
+            "sample_size": run.sample_size, "k": run.k, "silhouette": run.silhouette, "mode": "background"}  # fmt: skip
+
+
+def segment_k(params: Mapping[str, Any]) -> int | None:
+    """``?k=N`` (2-10), or None to let the data choose."""
+    raw = (params.get("k") or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 2 <= int(raw) <= 10:
+        raise ValidationFailed({"k": [_("Choose a number of segments from 2 to 10.")]})
+    return int(raw)

@@ -9,4 +9,6 @@ urlpatterns = [
     path("reports/", views.report_index, name="reports"),
     path("reports/<slug:slug>/", views.report_detail, name="report"),
     path("reports/<slug:slug>/export/", views.report_export, name="report_export"),
+    path("segments/", views.segments, name="segments"),
+    path("segments/refresh/", views.segments_refresh, name="segments_refresh"),
 ]

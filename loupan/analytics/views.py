@@ -6,16 +6,18 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from loupan.core.errors import ValidationFailed
 from loupan.core.views import add_service_errors, require_can, web_errors
 
-from . import dashboards, exports, selectors
+from . import charts, dashboards, exports, selectors, services
 from .forms import ReportFilterForm
 from .registry import CATEGORIES, REGISTRY, Report
 from .sources import Filters
@@ -91,3 +93,38 @@ def report_export(request: HttpRequest, slug: str) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     require_can(request, "report.run")
     return render(request, "analytics/dashboard.html", dashboards.dashboard_for(user=request.user))
+
+
+@login_required
+@require_GET
+@web_errors
+def segments(request: HttpRequest) -> HttpResponse:
+    require_can(request, "report.run")
+    error = ""
+    try:
+        k = selectors.segment_k(request.GET)
+    except ValidationFailed as exc:
+        k, error = None, " ".join(exc.errors["k"])
+    result = selectors.segment_list(user=request.user, k=k)
+    points = [{"label": s["label"], "x": round(s["centroid"]["budget"] / 10_000), "y": s["centroid"]["area"],
+               "share": s["share"]} for s in result["segments"]]  # fmt: skip
+    chart = charts.scatter(points, _("Budget (10k yuan)"), _("Area (m²)"))
+    return render(
+        request,
+        "analytics/segments.html",
+        {"result": result, "chart": chart, "k": k, "k_choices": range(2, 11), "error": error},
+    )
+
+
+@login_required
+@require_POST
+@web_errors
+def segments_refresh(request: HttpRequest) -> HttpResponse:
+    require_can(request, "report.run")
+    try:
+        k = selectors.segment_k(request.POST)
+    except ValidationFailed:
+        k = None
+    services.segment_run_request(actor=request.user, k=k)
+    messages.success(request, _("The segments are being computed; reload the page in a minute."))
+    return redirect("analytics:segments")

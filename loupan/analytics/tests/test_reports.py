@@ -156,3 +156,10 @@ def test_a_salespersons_totals_are_their_own_counts(company, role):
 def test_site_managers_count_their_sites(company):
     assert sum(r[1] for r in rows(company, "customers-by-source", role="sm2")) == 2
     assert rows(company, "contracts-by-unit-project", role="sm2") == [["钱江悦府", 1, 4100000.0]]
+
+
+def test_rule_based_levels(company):
+    # c1, c6 came back with budget and bedrooms (A); c2, c4 visited with a budget (B); c3 gave an intention,
+    # c7 was followed up an hour ago (C); c5 nothing (D)
+    assert as_dict(rows(company, "intentions-by-rule-level")) == {
+        "A: ready to buy": 2, "B: strong interest": 2, "C: some interest": 2, "D: weak interest": 1}  # fmt: skip
