@@ -43,3 +43,26 @@ def reception_state(*, site: Any) -> dict[str, Any]:
         "next": chosen.user if chosen else None,
         "last_user_id": queue.last_user_id if queue else None,
     }
+
+
+def visit_preview(*, site: Any, phone: str) -> dict[str, Any]:
+    """What registering ``phone`` at ``site`` would do, for the desk before it sends the form:
+    ``{"phone" (masked), "valid", "status": "owner"|"pool"|"new", "owner", "revisit", "next"}``.
+    Like a duplicate warning it names nothing beyond the masked phone and the owner."""
+    from loupan.core.masking import mask_phone
+    from loupan.core.validators import InvalidValue, normalize_mobile
+    from loupan.customers.models import Customer
+
+    from .services.visits import has_visited
+
+    try:
+        phone = normalize_mobile(phone)
+    except InvalidValue:
+        return {"valid": False}
+    customer = Customer.objects.filter(site=site, phone=phone).select_related("owner").first()
+    preview = {"valid": True, "phone": mask_phone(phone), "owner": None, "revisit": False, "next": None}
+    if customer is not None:
+        preview["revisit"] = has_visited(customer)
+    if customer is not None and customer.owner_id:
+        return {**preview, "status": "owner", "owner": customer.owner}
+    return {**preview, "status": "pool" if customer else "new", "next": reception_state(site=site)["next"]}

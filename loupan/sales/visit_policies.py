@@ -32,3 +32,9 @@ def can_manage_reception(user: Any, site: Any) -> bool:
 def can_write_worklog(user: Any, owner: Any) -> bool:
     """A work log's notes are written by the person whose log it is, and nobody else."""
     return owner is not None and owner.pk == user.pk
+
+
+@rule("worklog.team")
+def can_read_team_logs(user: Any, _: Any = None) -> bool:
+    """The team view is for managers; a salesperson's team is themselves."""
+    return scope_for(user).is_manager
