@@ -7,6 +7,7 @@ from loupan.analytics.api import ReportViewSet, SegmentViewSet
 from loupan.channels.api import AgencyContractViewSet, RegistrationViewSet
 from loupan.core.audit_api import AuditEventViewSet
 from loupan.customers.api import CustomerViewSet
+from loupan.exchange.api import ImportJobViewSet
 from loupan.inventory.api import BuildingViewSet, ProjectViewSet, UnitViewSet
 from loupan.org.api import AgencyViewSet, ObtainTokenView, SiteViewSet, UserViewSet
 from loupan.sales.api import ActivityViewSet
@@ -35,6 +36,7 @@ router.register("worklogs", WorkLogViewSet, basename="worklog")
 router.register("registrations", RegistrationViewSet, basename="registration")
 router.register("agency-contracts", AgencyContractViewSet, basename="agencycontract")
 router.register("segments", SegmentViewSet, basename="segment")
+router.register("imports", ImportJobViewSet, basename="import")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -10,4 +10,5 @@ urlpatterns = [
     path("inventory/", include("loupan.inventory.urls")),
     path("analytics/", include("loupan.analytics.urls")),
     path("channels/", include("loupan.channels.urls")),
+    path("exchange/", include("loupan.exchange.urls")),
 ]

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "loupan.sales",
     "loupan.analytics",
     "loupan.channels",
+    "loupan.exchange",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +163,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"ImportKindEnum": "loupan.exchange.choices.ImportKind"},
 }
 
 # Background jobs: Celery with Redis in production; without REDIS_URL every task
@@ -184,6 +186,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 EMBEDDED_SCHEDULER = env.bool("EMBEDDED_SCHEDULER", default=not REDIS_URL)
+# Without a broker, long jobs (large imports, webhook deliveries) run in a thread of the
+# process that queued them, so the page can poll their progress.
+LOUPAN_JOBS_IN_THREAD = env.bool("LOUPAN_JOBS_IN_THREAD", default=not REDIS_URL)
+LOUPAN_IMPORT_INLINE_BYTES = env.int("LOUPAN_IMPORT_INLINE_BYTES", default=1024 * 1024)
 
 CACHES = {
     "default": (

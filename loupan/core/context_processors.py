@@ -26,5 +26,7 @@ def navigation(request: HttpRequest) -> dict:
             "channels": can(user, "kpi.read"),
             "agency_contracts": can(user, "agency_contract.read"),
             "commission": can(user, "commission.read"),
+            "imports": can(user, "exchange.import"),
+            "systems": can(user, "exchange.manage_systems"),
         },
     }

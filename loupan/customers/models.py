@@ -101,6 +101,8 @@ class Customer(models.Model):
         Interest, blank=True, related_name="customers", verbose_name=_("interests")
     )
     notes = models.TextField(_("notes"), blank=True)
+    is_club_member = models.BooleanField(_("club member"), default=False)
+    club_joined_on = models.DateField(_("club member since"), null=True, blank=True)
 
     status = models.CharField(
         _("status"), max_length=12, choices=CustomerStatus.choices, default=CustomerStatus.LEAD

@@ -23,6 +23,7 @@ AUDITED_FIELDS = [
     "name", "phone", "id_number", "gender", "birth_date", "income_band", "occupation", "district",
     "source", "notes", "status", "owner", "site", "in_pool", "intent_budget_min", "intent_budget_max",
     "intent_area_min", "intent_area_max", "intent_bedrooms", "intent_purpose", "intent_level", "intent_floor",
+    "is_club_member", "club_joined_on",
 ]  # fmt: skip
 EDITABLE_FIELDS = set(AUDITED_FIELDS) - {"status", "owner", "site", "in_pool"}
 RELEASABLE_STATUSES = [CustomerStatus.LEAD, CustomerStatus.VISITED, CustomerStatus.LOST]

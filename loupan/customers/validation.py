@@ -43,10 +43,14 @@ def _check_range(errors: dict, data: dict, low: str, high: str, field: str) -> N
         errors.setdefault(field, []).append(_("The lower bound is above the upper bound."))
 
 
-def clean_customer_data(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+def clean_customer_data(
+    data: dict[str, Any], *, partial: bool = False, sources: set[str] | None = None
+) -> dict[str, Any]:
     """Normalise and validate customer fields; raise ValidationFailed with every problem.
 
     ``data`` holds already-typed values (dates, decimals) keyed by model field names.
+    ``sources``: the active source codes, when the caller (a bulk import) has loaded
+    them once; otherwise each call looks the source up.
     """
     errors: dict[str, list[str]] = {}
     out = dict(data)
@@ -82,7 +86,11 @@ def clean_customer_data(data: dict[str, Any], *, partial: bool = False) -> dict[
     if birth and (birth > timezone.localdate() or birth < dt.date(1900, 1, 1)):
         errors["birth_date"] = [_("Enter a real birth date.")]
     source = data.get("source")
-    if source and not SourceChannel.objects.filter(code=source, is_active=True).exists():
+    if source and not (
+        source in sources
+        if sources is not None
+        else SourceChannel.objects.filter(code=source, is_active=True).exists()
+    ):
         errors["source"] = [_("Unknown source channel “%(code)s”.") % {"code": source}]
     bedrooms = data.get("intent_bedrooms")
     if bedrooms is not None and not 0 <= int(bedrooms) <= 20:

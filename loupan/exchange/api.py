@@ -1,0 +1,105 @@
+"""API of imports (api-v1.md "Imports and exports"): ``POST imports/``, ``GET imports/{id}/``."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from loupan.core.api import ScopedViewSetMixin
+from loupan.core.spreadsheets import MIME
+
+from . import services
+from .choices import ImportKind
+from .models import ImportJob
+from .report import report_xlsx
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(
+        help_text="Row number in the file as a spreadsheet shows it (headers are row 1)."
+    )
+    column = serializers.CharField(help_text="The file's column header (or the field name when unmapped).")
+    value = serializers.CharField(help_text="The cell's value as read.")
+    message = serializers.CharField()
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    errors = ImportErrorSerializer(many=True, read_only=True, help_text="At most the first 5,000 errors.")
+    progress = serializers.SerializerMethodField(help_text="Rows read so far and percent done.")
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id", "kind", "source", "dry_run", "status", "file_name", "total_rows", "valid_rows", "created",
+            "updated", "unchanged", "error_count", "errors", "failure", "mapping", "progress", "created_at",
+            "started_at", "finished_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_progress(self, job: ImportJob) -> dict:
+        return services.import_progress(job)
+
+
+class ImportCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ImportKind.choices)
+    file = serializers.FileField(help_text="CSV (UTF-8 with or without BOM, or GB18030/GBK) or XLSX.")
+    dry_run = serializers.BooleanField(default=True, help_text="Validate only; nothing is written.")
+    source = serializers.CharField(
+        default="legacy", max_length=40, help_text="The old system's name: legacy ids are unique per source."
+    )
+    mapping = serializers.CharField(
+        required=False, help_text='JSON object {"file header": "field"} on top of the proposed mapping.'
+    )
+    save_mapping = serializers.BooleanField(default=False, help_text="Keep this mapping for the source.")
+
+    def validate_mapping(self, value: str) -> dict:
+        try:
+            mapping = json.loads(value)
+        except ValueError:
+            raise serializers.ValidationError("Not JSON.") from None
+        if not isinstance(mapping, dict):
+            raise serializers.ValidationError("A JSON object is expected.")
+        return mapping
+
+
+class ImportJobViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Imports of legacy files. A manager sees their own imports, company-wide roles all.
+
+    With any row error and ``dry_run`` false nothing is written (status ``rejected``).
+    Files above 1 MB run in the background: the answer is 202 with status ``queued``;
+    poll ``GET imports/{id}/``.
+    """
+
+    queryset = ImportJob.objects.all()
+    serializer_class = ImportJobSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    filterset_fields = ["kind", "status", "dry_run"]
+    ordering_fields = ["created_at", "id"]
+
+    @extend_schema(
+        request={"multipart/form-data": ImportCreateSerializer},
+        responses={201: ImportJobSerializer, 202: ImportJobSerializer},
+    )
+    def create(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
+        data = ImportCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = services.import_create(actor=request.user, **data.validated_data)
+        job = services.run_now_if_small(job)
+        code = status.HTTP_201_CREATED if job.is_finished else status.HTTP_202_ACCEPTED
+        return Response(ImportJobSerializer(job, context={"request": request}).data, status=code)
+
+    @extend_schema(responses={(200, MIME["xlsx"]): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def report(self, request, pk=None):  # noqa: ANN001, ANN201
+        """The report (row, column, value, message) as an XLSX file."""
+        job = self.get_object()
+        response = HttpResponse(report_xlsx(job), content_type=MIME["xlsx"])
+        response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.xlsx"'
+        return response

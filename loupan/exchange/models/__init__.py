@@ -1,0 +1,3 @@
+from .imports import ImportJob, ImportMapping, LegacyRecord
+
+__all__ = ["ImportJob", "ImportMapping", "LegacyRecord"]

@@ -1,0 +1,207 @@
+"""Writes of the data exchange: import jobs (this module), systems and webhooks
+(:mod:`loupan.exchange.integration`)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loupan.core.audit import audit_record
+from loupan.core.errors import NotAllowed, ValidationFailed
+from loupan.core.policy import require
+
+from .choices import ImportKind, ImportStatus
+from .importing import engine
+from .importing.customers import CustomerImporter, MemberImporter
+from .importing.fields import FIELDS, propose_mapping
+from .importing.inventory import ProjectImporter, UnitImporter
+from .importing.readers import UnreadableFile, open_table
+from .models import ImportJob, ImportMapping
+
+logger = logging.getLogger(__name__)
+
+IMPORTERS: dict[str, type[engine.Importer]] = {
+    "customers": CustomerImporter,
+    "members": MemberImporter,
+    "projects": ProjectImporter,
+    "units": UnitImporter,
+}
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+def _progress_key(job_id: int) -> str:
+    return f"exchange:import:{job_id}:progress"
+
+
+def import_progress(job: ImportJob) -> dict[str, Any]:
+    """How far a running import is: ``{"rows", "percent"}`` (from the cache, not the job row,
+    which the import's own transaction keeps from being seen until the end)."""
+    if job.is_finished:
+        return {"rows": job.total_rows, "percent": 100}
+    return cache.get(_progress_key(job.pk)) or {"rows": 0, "percent": 0}
+
+
+def file_headers(job: ImportJob) -> list[str]:
+    table = open_table(job.file.path, job.file_name)
+    try:
+        return table.headers
+    finally:
+        table.close()
+
+
+def _clean_mapping(kind: str, headers: list[str], mapping: dict[str, Any]) -> dict[str, str]:
+    names = {f.name for f in FIELDS[kind]}
+    out, errors = {}, []
+    for header in headers:
+        field = str(mapping.get(header) or "")
+        if field and field not in names:
+            errors.append(_("“%(field)s” is not a field of this kind of import.") % {"field": field})
+        out[header] = field if field in names else ""
+    chosen = [f for f in out.values() if f]
+    if len(chosen) != len(set(chosen)):
+        errors.append(_("Two columns are mapped to the same field."))
+    if errors:
+        raise ValidationFailed({"mapping": errors})
+    return out
+
+
+@transaction.atomic
+def import_create(
+    *,
+    actor: Any,
+    kind: str,
+    file: UploadedFile,
+    source: str = "legacy",
+    dry_run: bool = True,
+    mapping: dict[str, str] | None = None,
+    save_mapping: bool = False,
+    draft: bool = False,
+) -> ImportJob:
+    """Store an uploaded file as an import job with its column mapping.
+
+    The mapping is the one saved for ``source`` and ``kind``, then the proposal from the
+    headers, then ``mapping`` (header -> field) on top. Unless ``draft`` (the web UI's
+    mapping step) the job is queued at once (:func:`import_start`).
+    """
+    if kind not in ImportKind.values:
+        raise ValidationFailed({"kind": [_("Choose customers, projects, units, contracts or members.")]})
+    require(actor, "exchange.import", kind, _("You may not run this kind of import."))
+    if kind not in IMPORTERS:
+        raise ValidationFailed({"kind": [_("This kind of import is not available yet.")]})
+    source = (source or "legacy").strip()[:40] or "legacy"
+    if file.size > MAX_FILE_BYTES:
+        raise ValidationFailed({"file": [_("The file is larger than 200 MB.")]})
+    job = ImportJob(
+        kind=kind, source=source, dry_run=dry_run, created_by=actor, file_name=file.name[:200],
+        file_size=file.size, status=ImportStatus.DRAFT,
+    )  # fmt: skip
+    job.file.save(file.name[-100:], file, save=False)
+    try:
+        headers = file_headers(job)
+    except UnreadableFile as exc:
+        job.file.delete(save=False)
+        raise ValidationFailed({"file": [str(exc)]}) from None
+    saved = ImportMapping.objects.filter(source=source, kind=kind).values_list("columns", flat=True).first()
+    proposed = propose_mapping(kind, headers, saved)
+    job.mapping = _clean_mapping(kind, headers, {**proposed, **(mapping or {})})
+    job.save()
+    if save_mapping:
+        import_mapping_save(actor=actor, job=job, mapping=job.mapping)
+    if not draft:
+        import_start(actor=actor, job=job, dry_run=dry_run)
+    return job
+
+
+def import_mapping_save(*, actor: Any, job: ImportJob, mapping: dict[str, str]) -> ImportMapping:
+    """Remember ``mapping`` for the job's source system and kind (reused by later uploads)."""
+    require(actor, "exchange.import", job.kind)
+    headers = list(job.mapping) or file_headers(job)
+    saved, _created = ImportMapping.objects.update_or_create(
+        source=job.source, kind=job.kind, defaults={"columns": _clean_mapping(job.kind, headers, mapping)}
+    )
+    return saved
+
+
+@transaction.atomic
+def import_start(
+    *, actor: Any, job: ImportJob, dry_run: bool, mapping: dict[str, str] | None = None
+) -> ImportJob:
+    """Queue a draft job (or a new run of a finished job's file) as a dry run or a commit.
+
+    Small files run at once; files above ``LOUPAN_IMPORT_INLINE_BYTES`` in the background
+    (Celery, or a thread of this process without a broker) after this transaction commits.
+    """
+    require(actor, "exchange.import", job.kind)
+    if job.status != ImportStatus.DRAFT:
+        job = ImportJob(
+            kind=job.kind, source=job.source, created_by=actor, file=job.file.name, file_name=job.file_name,
+            file_size=job.file_size, mapping=job.mapping,
+        )  # fmt: skip
+    if mapping is not None:
+        job.mapping = _clean_mapping(job.kind, list(job.mapping) or file_headers(job), mapping)
+    job.dry_run = dry_run
+    job.status = ImportStatus.QUEUED
+    job.save()
+    if job.file_size > settings.LOUPAN_IMPORT_INLINE_BYTES:
+        from .tasks import dispatch_import
+
+        transaction.on_commit(lambda: dispatch_import(job.pk))
+        return job
+    return job
+
+
+def import_run(*, job_id: int) -> ImportJob:
+    """Run a queued import (once: a second call finds it no longer queued). Never raises:
+    the job records success, rejection (row errors, nothing written) or failure and why."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now()
+    )
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if not claimed:
+        return job
+    key = _progress_key(job.pk)
+
+    def progress(rows: int, fraction: float) -> None:
+        cache.set(key, {"rows": rows, "percent": min(int(fraction * 100), 99)}, 3600)
+
+    try:
+        outcome = engine.run(
+            job=job, actor=job.created_by, importer_class=IMPORTERS[job.kind], path=job.file.path,
+            mapping=job.mapping or None, progress=progress,
+        )  # fmt: skip
+    except UnreadableFile as exc:
+        job.status, job.failure = ImportStatus.FAILED, str(exc)
+    except NotAllowed as exc:
+        job.status, job.failure = ImportStatus.FAILED, exc.detail
+    except Exception as exc:  # noqa: BLE001 - the job must say why; nothing was written
+        logger.exception("import %s failed", job.pk)
+        job.status = ImportStatus.FAILED
+        job.failure = _("The import stopped (%(error)s); nothing was written.") % {"error": str(exc)[:300]}
+    else:
+        for name in ("total_rows", "valid_rows", "created", "updated", "unchanged", "error_count", "errors"):
+            setattr(job, name, getattr(outcome, name))
+        job.mapping = outcome.mapping
+        job.status = ImportStatus.REJECTED if outcome.error_count else ImportStatus.SUCCEEDED
+    job.finished_at = timezone.now()
+    job.save()
+    cache.delete(key)
+    audit_record(
+        actor=job.created_by, action="import", obj=job,
+        detail={"kind": job.kind, "source": job.source, "dry_run": job.dry_run, "status": job.status,
+                "rows": job.total_rows, "created": job.created, "updated": job.updated},
+    )  # fmt: skip
+    return job
+
+
+def run_now_if_small(job: ImportJob) -> ImportJob:
+    """For callers that answer with the result: run a queued small job right away."""
+    if job.status == ImportStatus.QUEUED and job.file_size <= settings.LOUPAN_IMPORT_INLINE_BYTES:
+        return import_run(job_id=job.pk)
+    return job

@@ -1,0 +1,87 @@
+"""The import pages: upload, mapping (adjustable, savable), dry run, commit, progress, report."""
+
+import pytest
+from django.test import Client
+
+from loupan.customers.models import Customer
+from loupan.exchange.models import ImportJob, ImportMapping
+from loupan.exchange.tests.conftest import csv_file
+
+pytestmark = pytest.mark.django_db
+LINES = [
+    "客户编号,客户,手机,案场,生日",
+    "W1,张三,13800138000,S1,1994年3月5日",
+    "W2,李四,13900139000,S1,1994/3/6",
+]
+
+
+def login(user) -> Client:  # noqa: ANN001
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_upload_map_dry_run_then_commit(world) -> None:  # noqa: ANN001
+    client = login(world.sm1)
+    page = client.get("/exchange/imports/")
+    assert page.status_code == 200 and "导入".encode() in page.content
+    response = client.post(
+        "/exchange/imports/", {"kind": "customers", "source": "old", "file": csv_file(LINES)}
+    )
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/exchange/imports/{job.pk}/mapping/"
+    mapping_page = client.get(response["Location"])
+    assert mapping_page.status_code == 200 and "13800138000" in mapping_page.content.decode()
+    form = {"col_0": "legacy_id", "col_1": "name", "col_2": "phone", "col_3": "site", "col_4": "birth_date",
+            "save_mapping": "on", "dry_run": "1"}  # fmt: skip
+    done = client.post(response["Location"], form)
+    job.refresh_from_db()
+    assert done.status_code == 302 and job.status == "succeeded" and job.dry_run
+    assert ImportMapping.objects.get(source="old", kind="customers").columns["客户"] == "name"
+    assert Customer.objects.count() == 0
+    detail = client.get(f"/exchange/imports/{job.pk}/")
+    assert detail.status_code == 200 and f"/exchange/imports/{job.pk}/commit/" in detail.content.decode()
+    client.post(f"/exchange/imports/{job.pk}/commit/")
+    assert Customer.objects.count() == 2
+    assert ImportJob.objects.filter(dry_run=False, status="succeeded", created=2).exists()
+
+
+def test_errors_show_on_the_page_and_the_report_downloads(world) -> None:  # noqa: ANN001
+    client = login(world.admin)
+    client.post(
+        "/exchange/imports/",
+        {"kind": "customers", "source": "legacy", "file": csv_file([*LINES, "W3,坏,123,S1,"])},
+    )
+    job = ImportJob.objects.get()
+    client.post(f"/exchange/imports/{job.pk}/mapping/", {"col_0": "legacy_id", "col_1": "name", "col_2": "phone",
+                                                        "col_3": "site", "col_4": "", "commit": "1"})  # fmt: skip
+    job.refresh_from_db()
+    assert job.status == "rejected" and not job.dry_run and Customer.objects.count() == 0
+    page = client.get(f"/exchange/imports/{job.pk}/").content.decode()
+    assert "123" in page and "没有写入任何数据" in page or "Nothing was written" in page
+    report = client.get(f"/exchange/imports/{job.pk}/report.xlsx")
+    assert report.status_code == 200 and report.content[:2] == b"PK"
+
+
+def test_progress_box_polls_until_finished(world) -> None:  # noqa: ANN001
+    client = login(world.admin)
+    client.post("/exchange/imports/", {"kind": "customers", "source": "legacy", "file": csv_file(LINES)})
+    job = ImportJob.objects.get()
+    job.status = "running"
+    job.save()
+    running = client.get(f"/exchange/imports/{job.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert 'hx-trigger="every 1s"' in running.content.decode() and "HX-Refresh" not in running
+    job.status = "succeeded"
+    job.save()
+    finished = client.get(f"/exchange/imports/{job.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert finished["HX-Refresh"] == "true"
+
+
+def test_sales_get_403_and_others_jobs_404(world) -> None:  # noqa: ANN001
+    login(world.sm1).post("/exchange/imports/", {"kind": "customers", "source": "x", "file": csv_file(LINES)})
+    job = ImportJob.objects.get()
+    assert login(world.s1a).get("/exchange/imports/").status_code == 403
+    assert login(world.sm2).get(f"/exchange/imports/{job.pk}/").status_code == 404
+    assert login(world.sm2).get(f"/exchange/imports/{job.pk}/report.xlsx").status_code == 404
+    assert "/exchange/imports/" not in login(world.s1a).get("/").content.decode()
+    assert "/exchange/imports/" in login(world.sm1).get("/").content.decode()

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "exchange"
+
+urlpatterns = [
+    path("imports/", views.import_list, name="imports"),
+    path("imports/<int:pk>/", views.import_detail, name="detail"),
+    path("imports/<int:pk>/mapping/", views.import_mapping, name="mapping"),
+    path("imports/<int:pk>/progress/", views.import_progress, name="progress"),
+    path("imports/<int:pk>/commit/", views.import_commit, name="commit"),
+    path("imports/<int:pk>/report.xlsx", views.import_report, name="report"),
+]
