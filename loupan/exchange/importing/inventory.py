@@ -17,7 +17,7 @@ from loupan.core.audit import audit_bulk, snapshot
 from loupan.core.errors import ValidationFailed
 from loupan.inventory.choices import UnitStatus
 from loupan.inventory.models import Building, Project, Unit
-from loupan.inventory.services import UNIT_AUDITED, UNIT_FIELDS, clean_unit_data
+from loupan.inventory.services._common import UNIT_AUDITED, UNIT_FIELDS, clean_unit_data
 
 from . import values as v
 from .engine import Importer, Row
