@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from loupan.analytics.api import ReportViewSet, SegmentViewSet
 from loupan.channels.api import AgencyContractViewSet, RegistrationViewSet
+from loupan.channels.kpi_api import KpiTargetViewSet, KpiView
 from loupan.core.audit_api import AuditEventViewSet
 from loupan.customers.api import CustomerViewSet
 from loupan.exchange.api import ImportJobViewSet
@@ -37,8 +38,10 @@ router.register("registrations", RegistrationViewSet, basename="registration")
 router.register("agency-contracts", AgencyContractViewSet, basename="agencycontract")
 router.register("segments", SegmentViewSet, basename="segment")
 router.register("imports", ImportJobViewSet, basename="import")
+router.register("kpi-targets", KpiTargetViewSet, basename="kpitarget")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("kpis/", KpiView.as_view(), name="kpis"),
     path("", include(router.urls)),
 ]

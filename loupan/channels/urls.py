@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import registrations
+from .views import kpis, registrations
 
 app_name = "channels"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("registrations/new/", registrations.registration_create, name="registration_create"),
     path("registrations/<int:pk>/confirm/", registrations.registration_confirm, name="registration_confirm"),
     path("registrations/<int:pk>/reject/", registrations.registration_reject, name="registration_reject"),
+    path("kpis/", kpis.kpi_board, name="kpis"),
+    path("kpis/targets/", kpis.kpi_targets, name="kpi_targets"),
 ]

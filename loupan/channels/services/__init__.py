@@ -4,6 +4,7 @@ Public services are re-exported here; import them from ``loupan.channels.service
 """
 
 from .contracts import agency_contract_create, agency_contract_end, agency_contract_renew
+from .kpis import kpi_target_set
 from .registrations import (
     registration_confirm_visit,
     registration_create,
@@ -15,6 +16,7 @@ __all__ = [
     "agency_contract_create",
     "agency_contract_end",
     "agency_contract_renew",
+    "kpi_target_set",
     "registration_confirm_visit",
     "registration_create",
     "registration_reject",

@@ -1,7 +1,7 @@
 """The channels surfaces walked by every role, a sibling of loupan/core/tests/test_scope_matrix.py.
 
 The world: ``ch`` (sites s1, s2; agent ag1 of 好房代理 at s1, agent ag2 of 安居代理 at s1 and s2)
-and three pending registrations:
+and three pending registrations (plus the KPI board of each site for every role):
 
     key  agent  site  phone
     r1   ag1    s1    13700000001
@@ -49,7 +49,7 @@ def m(ch, api) -> SimpleNamespace:  # noqa: ANN001
         key: RegistrationFactory(agent=users[agent], site=sites[site], phone=phone).pk
         for key, (agent, site, phone) in REGS.items()
     }
-    return SimpleNamespace(users=users, ids=ids, keys={v: k for k, v in ids.items()}, api=api)
+    return SimpleNamespace(users=users, sites=sites, ids=ids, keys={v: k for k, v in ids.items()}, api=api)
 
 
 def _shown(key: str, role: str) -> str:
@@ -116,6 +116,45 @@ def check_web_list(m: SimpleNamespace, role: str) -> None:
         assert REGS[key][2] not in page
 
 
+S1_PEOPLE = {"s1a", "s1b", "ag1", "ag2"}
+S2_PEOPLE = {"s2a", "ag2"}
+KPI_ROWS = {  # site -> role -> the rows of the board (None: the site is refused like a missing one)
+    "s1": {"admin": S1_PEOPLE, "cm": S1_PEOPLE, "sm1": S1_PEOPLE, "sm2": None, "s1a": {"s1a"}, "s1b": {"s1b"},
+           "s2a": None, "ag1": {"ag1"}, "ag2": {"ag2"}},
+    "s2": {"admin": S2_PEOPLE, "cm": S2_PEOPLE, "sm1": None, "sm2": S2_PEOPLE, "s1a": None, "s1b": None,
+           "s2a": {"s2a"}, "ag1": None, "ag2": {"ag2"}},
+}  # fmt: skip
+
+
+def check_kpis(m: SimpleNamespace, role: str) -> None:
+    client = m.api(m.users[role])
+    missing = client.get("/api/v1/kpis/", {"site": 999999})
+    by_pk = {u.pk: k for k, u in m.users.items()}
+    for site_key, expected in KPI_ROWS.items():
+        r = client.get("/api/v1/kpis/", {"site": m.sites[site_key].pk})
+        want = expected[role]
+        if want is None:
+            assert (r.status_code, r.json()) == (missing.status_code, missing.json())
+            continue
+        assert r.status_code == 200, r.content
+        assert {by_pk[row["user"]] for row in r.json()["results"]} == want
+        assert ("teams" in r.json()) == (role in MANAGERS)
+
+
+def check_web_kpis(m: SimpleNamespace, role: str) -> None:
+    client = Client()
+    client.force_login(m.users[role])
+    for site_key, expected in KPI_ROWS.items():
+        r = client.get("/channels/kpis/", {"site": m.sites[site_key].pk})
+        want = expected[role]
+        if want is None:
+            assert r.status_code == 404
+            continue
+        page = r.content.decode()
+        shown = {k for k, u in m.users.items() if f'data-user="{u.pk}"' in page}
+        assert shown == want
+
+
 SURFACES = {
     "list": check_list,
     "paging": check_search_paging,
@@ -123,6 +162,8 @@ SURFACES = {
     "confirm-visit": check_confirm,
     "reject": check_reject,
     "web list": check_web_list,
+    "kpis": check_kpis,
+    "web kpis": check_web_kpis,
 }
 
 
