@@ -657,6 +657,10 @@ def seed(*, customers: int, seed: int, today: dt.date | None = None, batch_size:
         from loupan.inventory.demo import seed_inventory
 
         seed_inventory(list(sites.values()), seed, actor=users[f"{DEMO_PREFIX}admin"], today=today)
+        # --- deals (loupan.sales.demo): a share of each project sold, with its money trail ---
+        from loupan.sales.demo import seed_deals
+
+        seed_deals(list(sites.values()), seed, today=today, actor=users[f"{DEMO_PREFIX}admin"])
     result.sites = len(sites)
     result.users = len(users)
     return result

@@ -55,6 +55,22 @@ def _snapshot() -> list[tuple]:
     return rows
 
 
+def _wipe_demo() -> None:
+    """Remove what seed_demo made but the organisation: deals, inventory, customers."""
+    from loupan.inventory.models import Building, PriceList, PriceListItem, Project, Unit
+    from loupan.sales import models as deals
+
+    for name in ("UnitChange", "Cancellation", "Handover", "Payment", "PaymentScheduleItem", "Contract",
+                 "Subscription", "Reservation", "QueueCounter"):  # fmt: skip
+        getattr(deals, name).objects.all().delete()
+    for model in (PriceListItem, PriceList, Unit, Building):
+        model.objects.all().delete()
+    Site.objects.update(project=None)
+    Project.objects.all().delete()
+    Activity.objects.all().delete()
+    Customer.objects.all().delete()
+
+
 def _staff(n_sites: int = 3) -> list[demo.SiteStaff]:
     return [
         demo.SiteStaff(i + 1, 30, (10 * i + 1, 10 * i + 2, 10 * i + 3, 10 * i + 4), (100 + i,))
@@ -89,8 +105,7 @@ def test_same_seed_same_database_rows() -> None:
     today = dt.date(2026, 5, 20)
     _seed(150, seed=11, today=today)
     first = _snapshot()
-    Activity.objects.all().delete()
-    Customer.objects.all().delete()
+    _wipe_demo()
     _seed(150, seed=11, today=today)
     assert _snapshot() == first
 
