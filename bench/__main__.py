@@ -78,7 +78,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     out = RESULTS_DIR / f".worker-{size}.json"
     cmd = [sys.executable, "-m", "bench.worker", "--size", str(size), "--seed", str(args.seed),
-           "--repeat", str(args.repeat), "--out", str(out)]  # fmt: skip
+           "--repeat", str(args.repeat), "--suite", args.suite, "--out", str(out)]  # fmt: skip
     if args.regenerate and path is None:
         cmd.append("--regenerate")
     if args.generate_only:
@@ -149,6 +149,8 @@ def main() -> None:
     parser.add_argument("--regenerate", action="store_true", help="generate the data again even if present")
     parser.add_argument("--generate-only", action="store_true", help="only make sure the data exists")
     parser.add_argument("--update-readme", action="store_true", help="write the table into bench/README.md")
+    parser.add_argument("--suite", choices=["all", "scenarios", "reports"], default="all",
+                        help="the request scenarios, the reports (bench/reports.py), or both")  # fmt: skip
     args = parser.parse_args()
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
 
@@ -163,11 +165,20 @@ def main() -> None:
         f"Python {platform.python_version()}; median of {args.repeat} runs after one warm-up; "
         "cells: app ms (raw SQL ms, ratio) [rows matched].\n\n"
     )
-    text = header + markdown(results)
-    print("\n" + text)
-    if args.update_readme:
-        update_readme(vendor, text)
-        print(f"Wrote the {vendor} results into {README.relative_to(ROOT)}")
+    if args.suite != "reports":
+        text = header + markdown(results)
+        print("\n" + text)
+        if args.update_readme:
+            update_readme(vendor, text)
+            print(f"Wrote the {vendor} results into {README.relative_to(ROOT)}")
+    if args.suite != "scenarios":
+        from bench import reports
+
+        text = header.replace("median of", "median of up to") + reports.markdown(results)
+        print("\n" + text)
+        if args.update_readme:
+            update_readme(f"reports-{vendor}", text)
+            print(f"Wrote the {vendor} report results into {README.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

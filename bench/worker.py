@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument("--suite", choices=["all", "scenarios", "reports"], default="all")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
 
@@ -60,9 +61,14 @@ def main(argv: list[str] | None = None) -> None:
             result["db_version"] = cursor.fetchone()[0]
         load.log("measuring")
         started = time.perf_counter()
-        items, info = scenarios.build(args.size)
-        result["info"] = info
-        result["results"] = scenarios.measure(items, args.repeat)
+        if args.suite in ("all", "scenarios"):
+            items, info = scenarios.build(args.size)
+            result["info"] = info
+            result["results"] = scenarios.measure(items, args.repeat)
+        if args.suite in ("all", "reports"):
+            from bench import reports
+
+            result["reports"] = reports.run(args.size, args.repeat)
         result["measure_seconds"] = round(time.perf_counter() - started, 1)
     result["python"] = platform.python_version()
     result["cpus"] = os.cpu_count()

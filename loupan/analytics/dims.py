@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, F, FloatField, Value, When
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models import Case, CharField, F, FloatField, Func, Value, When
+from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -271,12 +271,33 @@ D: dict[str, Dim] = {
 }  # fmt: skip
 
 
+class YearMonth(Func):
+    """``YYYY-MM`` of a datetime in the current time zone (or of a date) with the database's own
+    functions: Django's ``TruncMonth`` calls a Python function per row on SQLite (about 20 s a
+    million rows). The zone's offset is taken now: Asia/Shanghai has no daylight saving."""
+
+    output_field = CharField()
+
+    def __init__(self, expression: Any, *, is_date: bool = False) -> None:
+        self.is_date = is_date
+        super().__init__(expression)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        if self.is_date:
+            return f"strftime('%%Y-%%m', {sql})", params
+        minutes = int(timezone.localtime().utcoffset().total_seconds() // 60)
+        return f"strftime('%%Y-%%m', {sql}, '{minutes:+d} minutes')", params
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:  # PostgreSQL
+        sql, params = compiler.compile(self.source_expressions[0])
+        if self.is_date:
+            return f"to_char({sql}, 'YYYY-MM')", params
+        return f"to_char({sql} AT TIME ZONE %s, 'YYYY-MM')", [*params, timezone.get_current_timezone_name()]
+
+
 def month(s: Source) -> Any:
-    return (
-        TruncMonth(s.date, tzinfo=timezone.get_current_timezone())
-        if not s.date.endswith("_date")
-        else (TruncMonth(s.date))
-    )
+    return YearMonth(s.date, is_date=s.date.endswith("_date"))
 
 
 D["month"] = Dim("month", _("month"), month, chrono=True)
