@@ -1,4 +1,7 @@
-"""Deal pages: subscribe a unit (认购) and the list of subscriptions in the user's scope.
+"""Deal pages: subscribe a unit (认购), cancel a subscription, sign a contract from it.
+
+The list and the detail pages live in :mod:`loupan.sales.deal_views` and
+:mod:`loupan.sales.contract_views`.
 
 Thin views: rows from scoped querysets (out of scope = 404), buttons backed by
 ``can(user, action, obj)``, writes by :mod:`loupan.sales.services` whose typed errors
@@ -11,20 +14,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from loupan.core.errors import Conflict, ValidationFailed
-from loupan.core.policy import can
-from loupan.core.views import add_service_errors, paginate, require_can, web_errors
+from loupan.core.views import add_service_errors, require_can, web_errors
 from loupan.inventory.choices import UnitStatus
 from loupan.inventory.models import Unit
 
 from . import services as ds
-from .choices import SubscriptionStatus
 from .forms import ContractForm, SubscriptionForm
-from .models import Contract, Subscription
+from .models import Subscription
 
 
 def _scoped_unit(request: HttpRequest) -> Unit:
@@ -67,40 +67,6 @@ def subscription_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _row(user, s: Subscription) -> dict:  # noqa: ANN001
-    """One row of the list with the buttons the user may press."""
-    contract = getattr(s, "contract", None)  # None when not signed (reverse one-to-one)
-    active = s.status == SubscriptionStatus.ACTIVE
-    return {
-        "s": s,
-        "contract": contract,
-        "can_cancel": active and contract is None and can(user, "deal.cancel", s),
-        "can_sign": active and contract is None and can(user, "deal.create", s),
-        "can_approve": contract is not None
-        and contract.status == "pending_approval"
-        and can(user, "deal.approve", s),
-    }
-
-
-@login_required
-@require_GET
-def deal_list(request: HttpRequest) -> HttpResponse:
-    """Subscriptions in the user's scope, newest first; ``?overdue=1`` those past the deadline to sign."""
-    overdue = request.GET.get("overdue") == "1"
-    qs = Subscription.objects.visible_to(request.user).select_related(
-        "unit__building", "unit__project", "customer", "created_by", "contract"
-    )
-    if overdue:
-        qs = qs.filter(status=SubscriptionStatus.ACTIVE, sign_deadline__lt=timezone.localdate())
-    page = paginate(request, qs.order_by("-created_at", "-id"))
-    rows = [_row(request.user, s) for s in page]
-    return render(
-        request,
-        "sales/deal_list.html",
-        {"page": page, "rows": rows, "overdue": overdue, "today": timezone.localdate()},
-    )
-
-
 @login_required
 @require_POST
 @web_errors
@@ -115,7 +81,7 @@ def subscription_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.detail)
     else:
         messages.success(request, _("The subscription is cancelled; the unit is on sale again."))
-    return redirect("sales:deal_list")
+    return redirect("sales:subscription_detail", pk=subscription.pk)
 
 
 @login_required
@@ -153,20 +119,5 @@ def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("Contract signed."))
-            return redirect("sales:deal_list")
+            return redirect("sales:contract_detail", pk=contract.pk)
     return render(request, "sales/contract_form.html", {"form": form, "subscription": subscription})
-
-
-@login_required
-@require_POST
-@web_errors
-def contract_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    contract = get_object_or_404(Contract.objects.visible_to(request.user), pk=pk)
-    require_can(request, "deal.approve", contract)
-    try:
-        ds.contract_approve(actor=request.user, contract=contract)
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, _("Discount approved; the contract is signed."))
-    return redirect("sales:deal_list")

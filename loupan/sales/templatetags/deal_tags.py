@@ -1,0 +1,37 @@
+"""Template tags of the deal pages: the deals section of a customer's page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from loupan.core.policy import can
+
+from .. import selectors
+from ..choices import ReservationStatus
+
+register = template.Library()
+
+
+@register.inclusion_tag("sales/_customer_deals.html", takes_context=True)
+def customer_deals(context: template.Context, customer: Any) -> dict[str, Any]:
+    """Reservations, subscriptions and contracts (paid, outstanding, handover) of a customer,
+    with the actions the user may take; three queries whatever the number of deals."""
+    request = context["request"]
+    user = request.user
+    deals = selectors.customer_deals(user=user, customer=customer)
+    may_create = can(user, "deal.create", customer) and not customer.in_pool
+    manages = can(user, "deal.cancel", customer)
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "customer": customer,
+        "reservations": [
+            {"r": r, "can_refund": manages and r.status == ReservationStatus.ACTIVE}
+            for r in deals["reservations"]
+        ],
+        "subscriptions": deals["subscriptions"],
+        "contracts": deals["contracts"],
+        "can_create": may_create,
+    }

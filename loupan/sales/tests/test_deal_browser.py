@@ -1,0 +1,56 @@
+"""The walk from the 销控 grid to a subscription in a real Chromium: a salesperson subscribes
+an available unit through the grid's subscribe link and the site manager's screen, already
+on the grid, shows the cell in the subscribed colour within the polling interval."""
+
+from __future__ import annotations
+
+import pytest
+
+from loupan.core.testing.browser import login, requires_chromium
+from loupan.customers.tests.factories import CustomerFactory
+from loupan.inventory.models import Unit
+from loupan.inventory.tests.factories import ProjectFactory, link, make_building
+from loupan.org.tests.factories import PASSWORD
+from loupan.sales.models import Subscription
+
+pytestmark = [pytest.mark.browser, requires_chromium, pytest.mark.django_db(transaction=True)]
+
+SUBSCRIBED_BG = "rgb(255, 247, 230)"  # .st-subscribed in static/css/inventory.css
+
+
+def test_salesperson_subscribes_from_the_grid_and_the_manager_sees_it(world, new_page, live_server):  # noqa: ANN001
+    project = ProjectFactory(name="西溪云庐")
+    link(world.s1, project)
+    building = make_building(project, floors=5, stacks=4, name="2号楼")
+    unit = Unit.objects.get(building=building, number="403")
+    customer = CustomerFactory(site=world.s1, owner=world.s1a, name="周晓明", status="visited")
+    grid_url = f"{live_server.url}/inventory/buildings/{building.pk}/"
+
+    manager = new_page()  # the site manager's screen, on the grid before the sale
+    login(manager, live_server.url, "sm1", PASSWORD)
+    manager.goto(grid_url)
+    assert manager.locator(f"#unit-{unit.pk}").get_attribute("data-status") == "available"
+
+    sales = new_page(width=375, height=812)  # on a phone
+    login(sales, live_server.url, "s1a", PASSWORD)
+    sales.goto(grid_url)
+    sales.click(f"#unit-{unit.pk}")
+    sales.locator("#unit-panel a.subscribe").click()
+    sales.wait_for_url(lambda url: "/deals/subscriptions/new/" in url)
+    sales.select_option("select[name=customer]", str(customer.pk))
+    sales.fill("input[name=deposit]", "50000")
+    sales.click("form.form button[type=submit]")
+    sales.wait_for_url(lambda url: f"/customers/{customer.pk}/" in url)
+    assert sales.locator("#deals .deal-subscriptions").inner_text().count("403") == 1
+    sub = Subscription.objects.get(unit=unit)
+    assert sub.customer_id == customer.pk and sub.deposit == 50000
+
+    # Within the 5 s polling interval (plus a margin) the manager's grid shows it subscribed.
+    cell = manager.locator(f"#unit-{unit.pk}[data-status=subscribed]")
+    cell.wait_for(timeout=8_000)
+    assert cell.evaluate("e => getComputedStyle(e).backgroundColor") == SUBSCRIBED_BG
+    # The manager opens the cell: no subscribe link any more.
+    manager.click(f"#unit-{unit.pk}")
+    manager.locator("#unit-panel .unit-detail[data-unit]").wait_for()
+    assert manager.locator("#unit-panel a.subscribe").count() == 0
+    assert sales.errors == [] and manager.errors == []
