@@ -133,6 +133,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "loupan.exchange.auth.SystemTokenAuthentication",
         "loupan.core.auth.ActiveTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -184,6 +185,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "loupan.channels.tasks.expire_registrations_task",
         "schedule": crontab(hour=2, minute=15),
     },
+    "deliver-webhooks": {"task": "loupan.exchange.tasks.deliver_webhooks_task", "schedule": 60.0},
 }
 EMBEDDED_SCHEDULER = env.bool("EMBEDDED_SCHEDULER", default=not REDIS_URL)
 # Without a broker, long jobs (large imports, webhook deliveries) run in a thread of the

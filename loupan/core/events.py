@@ -20,7 +20,15 @@ def subscribe(handler: Handler) -> None:
         _HANDLERS.append(handler)
 
 
-def emit(event: str, *, obj: Any, site_id: int | None, data: dict[str, Any] | None = None) -> None:
-    """Announce ``event`` about ``obj`` (a saved model) at ``site_id`` with a small payload."""
+def emit(
+    event: str,
+    *,
+    obj: Any,
+    site_id: int | None | Callable[[], int | None],
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Announce ``event`` about ``obj`` (a saved model) at ``site_id`` with a small payload.
+
+    ``site_id`` may be a function, called only when a handler needs the site."""
     for handler in _HANDLERS:
         handler(event=event, obj=obj, site_id=site_id, data=data or {})

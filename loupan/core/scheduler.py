@@ -26,6 +26,8 @@ DAILY_JOBS: dict[str, str] = {
     "release_idle_customers": "loupan.customers.services.release_idle_customers",
     "expire_registrations": "loupan.channels.services.registrations_expire",
 }
+# Jobs run at every check (webhook retries that have come due).
+FREQUENT_JOBS: dict[str, str] = {"deliver_webhooks": "loupan.exchange.webhooks.deliver_due"}
 CHECK_EVERY_SECONDS = 300
 
 
@@ -55,8 +57,10 @@ def _loop(stop: threading.Event) -> None:
     while not stop.is_set():
         try:
             run_due_jobs()
+            for path in FREQUENT_JOBS.values():
+                import_string(path)()
         except Exception:  # a failed run is retried at the next check
-            logger.exception("embedded scheduler: a daily job failed")
+            logger.exception("embedded scheduler: a job failed")
         finally:
             close_old_connections()
         stop.wait(CHECK_EVERY_SECONDS)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from loupan.core.audit import audit_bulk, audit_record, diff, snapshot
 from loupan.core.errors import Conflict, ValidationFailed
+from loupan.core.events import emit
 from loupan.core.masking import mask_phone
 from loupan.core.policy import require
 from loupan.org.models import Site, User
@@ -140,6 +141,9 @@ def customer_create(
         changes={k: [None, v] for k, v in created.items() if v not in (None, "", False)},
         detail={"interests": tags} if tags else {},
     )
+    emit(
+        "customer.created", obj=customer, site_id=site.pk, data={"status": customer.status, "owner": owner.pk}
+    )
     return customer
 
 
@@ -172,6 +176,7 @@ def customer_update(
         changes.update(detail)
     if changes:
         audit_record(actor=actor, action="update", obj=customer, changes=changes)
+        emit("customer.updated", obj=customer, site_id=customer.site_id, data={"changed": sorted(changes)})
     return customer
 
 

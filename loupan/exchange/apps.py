@@ -8,4 +8,8 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Data exchange")
 
     def ready(self) -> None:
-        from . import policies  # noqa: F401  (registers the policy rules)
+        from loupan.core import events
+
+        from . import outbox, policies, schema  # noqa: F401  (policies and schema register themselves)
+
+        events.subscribe(outbox.record_event)

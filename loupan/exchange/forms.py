@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ImportKind
+from loupan.org.models import Site
+
+from .choices import ImportKind, TokenScope, WebhookEvent
 from .importing.fields import FIELDS
 
 
@@ -39,3 +41,33 @@ class MappingForm(forms.Form):
 
     def column_fields(self) -> list[forms.BoundField]:
         return [self[f"col_{i}"] for i in range(len(self.headers))]
+
+
+class SystemForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60, help_text=_("For example 财务系统 or OA."))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=60, initial="production")
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"), choices=TokenScope.choices, widget=forms.CheckboxSelectMultiple
+    )
+    sites = forms.ModelMultipleChoiceField(
+        label=_("Only these sites"), queryset=Site.objects.all(), required=False,
+        help_text=_("Leave empty for every site."),
+    )  # fmt: skip
+    expires_on = forms.DateField(
+        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(label=_("URL"), max_length=300, assume_scheme="https")
+    events = forms.MultipleChoiceField(
+        label=_("Events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+    )
+    sites = forms.ModelMultipleChoiceField(
+        label=_("Only these sites"), queryset=Site.objects.all(), required=False,
+        help_text=_("Leave empty for every site."),
+    )  # fmt: skip

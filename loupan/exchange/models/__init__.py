@@ -1,3 +1,21 @@
 from .imports import ImportJob, ImportMapping, LegacyRecord
+from .integration import (
+    DeliveryAttempt,
+    IntegrationSystem,
+    OutboxEvent,
+    SystemToken,
+    Webhook,
+    WebhookDelivery,
+)
 
-__all__ = ["ImportJob", "ImportMapping", "LegacyRecord"]
+__all__ = [
+    "DeliveryAttempt",
+    "ImportJob",
+    "ImportMapping",
+    "IntegrationSystem",
+    "LegacyRecord",
+    "OutboxEvent",
+    "SystemToken",
+    "Webhook",
+    "WebhookDelivery",
+]

@@ -29,3 +29,21 @@ def xlsx_file(rows: list[list], name: str = "members.xlsx"):
     out = io.BytesIO()
     wb.save(out)
     return SimpleUploadedFile(name, out.getvalue())
+
+
+from loupan.sales.tests.conftest import deals  # noqa: E402,F401  (the deal fixtures)
+
+
+def make_system(world, name="财务系统", scopes=("customers:read",), sites=None, **kw):  # noqa: ANN001, ANN201
+    """A system with one token; returns (system, token, an APIClient using its key)."""
+    from rest_framework.test import APIClient
+
+    from loupan.exchange import integration
+
+    system = integration.system_create(actor=world.admin, name=name)
+    token, key = integration.system_token_create(
+        actor=world.admin, system=system, name="prod", scopes=list(scopes), sites=sites, **kw
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return system, token, client

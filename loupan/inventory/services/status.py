@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from loupan.core.audit import audit_record, diff, snapshot
 from loupan.core.errors import Conflict, NotFound, ValidationFailed
+from loupan.core.events import emit
 from loupan.core.policy import require
 
 from ..choices import UnitStatus
@@ -101,6 +102,12 @@ def unit_set_status(
     )  # fmt: skip
 
 
+def _site_of(unit: Unit) -> int | None:
+    from loupan.org.models import Site
+
+    return Site.objects.filter(project_id=unit.project_id).order_by("pk").values_list("pk", flat=True).first()
+
+
 def _transition(
     unit: Unit,
     *,
@@ -136,6 +143,8 @@ def _transition(
         changes=diff(before, snapshot(locked, UNIT_AUDITED)),
         detail=detail,
     )
+    emit("unit.status_changed", obj=locked, site_id=lambda: _site_of(locked),
+         data={"from": before["status"], "to": to, "building": locked.building_id, "project": locked.project_id})  # fmt: skip
     unit.status, unit.held_by_id, unit.held_at, unit.hold_reason = (
         locked.status, locked.held_by_id, locked.held_at, locked.hold_reason,
     )  # fmt: skip

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from loupan.core.audit import audit_record, snapshot
 from loupan.core.errors import Conflict, ValidationFailed
+from loupan.core.events import emit
 from loupan.core.policy import require
 from loupan.inventory.choices import UnitStatus
 from loupan.inventory.models import Unit
@@ -57,6 +58,8 @@ def _cancel_contract(locked: Contract, actor: Any, reason: str) -> Decimal:
     paid = paid_total(locked)
     audit_changed(actor, locked, before, CONTRACT_AUDITED, "cancel", paid=str(paid))
     _cancel_subscription(locked.subscription, actor, reason)
+    emit("contract.cancelled", obj=locked, site_id=locked.customer.site_id,
+         data={"unit": locked.unit_id, "customer": locked.customer_id, "paid": str(paid)})  # fmt: skip
     return paid
 
 

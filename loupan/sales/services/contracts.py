@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from loupan.core.audit import audit_record, snapshot
 from loupan.core.errors import Conflict, ValidationFailed
+from loupan.core.events import emit
 from loupan.core.policy import require
 from loupan.inventory.choices import UnitStatus
 from loupan.inventory.services import unit_set_status  # the one door: locks, checks, audits
@@ -148,6 +149,8 @@ def _activate(contract: Contract, actor: Any, signed_at: dt.datetime | None) -> 
     unit_set_status(
         unit=contract.unit, to=UnitStatus.CONTRACTED, actor=actor, expected_from={UnitStatus.SUBSCRIBED}
     )
+    emit("contract.signed", obj=contract, site_id=contract.customer.site_id,
+         data={"unit": contract.unit_id, "customer": contract.customer_id, "price": str(contract.price)})  # fmt: skip
 
 
 @transaction.atomic

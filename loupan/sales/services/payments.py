@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from loupan.core.audit import audit_record
 from loupan.core.errors import Conflict, ValidationFailed
+from loupan.core.events import emit
 from loupan.core.policy import require
 from loupan.inventory.choices import UnitStatus
 from loupan.inventory.services import unit_set_status  # the one door: locks, checks, audits
@@ -101,6 +102,9 @@ def payment_record(
         obj=locked,
         detail={"payment": payment.pk, "amount": str(value), "method": method},
     )
+    emit("payment.received", obj=payment, site_id=locked.customer.site_id,
+         data={"contract": locked.pk, "customer": locked.customer_id, "amount": str(value), "method": method,
+               "received_at": received_at.isoformat()})  # fmt: skip
     return payment, True
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from loupan.core.audit import audit_record, snapshot
 from loupan.core.errors import Conflict, ValidationFailed
+from loupan.core.events import emit
 from loupan.core.policy import require
 from loupan.customers.models import Customer
 from loupan.inventory.choices import UnitStatus
@@ -123,6 +124,8 @@ def subscription_create(
         )  # fmt: skip
     audit_created(actor, subscription, SUBSCRIPTION_AUDITED)
     sync_customer_status(actor=actor, customer=customer, step="subscription")
+    emit("subscription.created", obj=subscription, site_id=customer.site_id,
+         data={"unit": unit.pk, "customer": customer.pk, "price": str(subscription.price)})  # fmt: skip
     return subscription
 
 
