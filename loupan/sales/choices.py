@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ActivityKind(models.TextChoices):
@@ -15,20 +16,20 @@ VISIT_KINDS = {ActivityKind.VISIT, ActivityKind.REVISIT}
 
 
 class ReservationStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("deal status", "Active")
     CONVERTED = "converted", _("Converted")
     REFUNDED = "refunded", _("Refunded")
 
 
 class SubscriptionStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("deal status", "Active")
     CONTRACTED = "contracted", _("Contracted")
     CANCELLED = "cancelled", _("Cancelled")
 
 
 class ContractStatus(models.TextChoices):
     PENDING_APPROVAL = "pending_approval", _("Awaiting approval")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("deal status", "Active")
     CANCELLED = "cancelled", _("Cancelled")
 
 

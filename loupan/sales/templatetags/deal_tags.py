@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -35,3 +36,14 @@ def customer_deals(context: template.Context, customer: Any) -> dict[str, Any]:
         "contracts": deals["contracts"],
         "can_create": may_create,
     }
+
+
+@register.filter
+def yuan(value: Any) -> str:
+    """An amount of money with thousands separators and two decimals: 1000000 -> "1,000,000.00"."""
+    if value is None or value == "":
+        return "—"
+    try:
+        return f"{Decimal(value):,.2f}"
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)

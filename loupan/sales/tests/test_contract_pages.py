@@ -49,8 +49,8 @@ def test_contract_page_shows_price_discount_schedule_and_receivables(world, deal
     receivables = response.context["receivables"]
     assert receivables["paid"] == Decimal("100000") and receivables["outstanding"] == Decimal("900000.00")
     body = response.content.decode()
-    assert "1000000.00" in body and "按揭" in body and "300000.00" in body and "700000.00" in body
-    assert "900000.00" in body  # outstanding
+    assert "1,000,000.00" in body and "按揭" in body and "300,000.00" in body and "700,000.00" in body
+    assert "900,000.00" in body  # outstanding
     assert 'name="token"' in body and pay_url(contract) in body
     # Managers' actions are not offered to the salesperson.
     for name in ("contract_handover", "contract_cancel", "contract_change_unit"):
@@ -212,7 +212,7 @@ def test_cancel_a_contract_keeps_the_money_trail(world, deals) -> None:  # noqa:
     assert contract.status == "cancelled" and contract.cancel_reason == "贷款未批"
     assert Unit.objects.get(pk=deals.units[0].pk).status == "available"
     body = done.content.decode()
-    assert "贷款未批" in body and "300000.00" in body and "cancellation" in body
+    assert "贷款未批" in body and "300,000.00" in body and "cancellation" in body
     assert len(done.context["trail"]["payments"]) == 1
     assert done.context["can_cancel"] is False and done.context["payment_form"] is None
 
@@ -247,3 +247,10 @@ def test_contract_page_query_count_is_constant(world, deals, django_assert_max_n
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(detail(contract))
     assert len(response.context["trail"]["payments"]) == 11
+
+
+def test_money_reads_with_thousands_separators() -> None:
+    from loupan.sales.templatetags.deal_tags import yuan
+
+    assert yuan(Decimal("1234567.5")) == "1,234,567.50"
+    assert yuan(0) == "0.00" and yuan(None) == "—"

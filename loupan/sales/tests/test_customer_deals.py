@@ -49,8 +49,8 @@ def test_the_customer_page_lists_the_deals_with_paid_and_outstanding(world, deal
     assert 'id="deals"' in body
     assert reverse("sales:subscription_detail", args=[sub.pk]) in body
     assert reverse("sales:contract_detail", args=[contract.pk]) in body
-    assert "400000.00" in body and "600000.00" in body  # paid, outstanding
-    assert deals.p1.name in body and "10000.00" in body
+    assert "400,000.00" in body and "600,000.00" in body  # paid, outstanding
+    assert deals.p1.name in body and "10,000.00" in body
     # Sales may start a reservation but not refund one.
     assert f"{reverse('sales:reservation_create')}?customer={deals.c1.pk}" in body
     assert reverse("sales:reservation_refund", args=[r.pk]) not in body

@@ -110,7 +110,7 @@ def test_reservation_through_the_page_shows_the_queue_number(world, deals) -> No
     reservation = Reservation.objects.get(customer=deals.c1)
     assert reservation.queue_number == 2
     body = done.content.decode()
-    assert "认筹成功，排号 2。" in body and "2号" in body
+    assert "认筹成功，排号 2。" in body and "<strong>排号 2</strong>" in body
     assert done.redirect_chain[-1][0] == reverse("customers:detail", args=[deals.c1.pk])
 
 
@@ -169,7 +169,7 @@ def test_subscription_detail_shows_the_facts_and_buttons_per_rights(world, deals
     sales = client_for(world.s1a).get(url)
     assert sales.status_code == 200
     body = sales.content.decode()
-    assert "1000000.00" in body and "50000.00" in body and sub.sign_deadline.isoformat() in body
+    assert "1,000,000.00" in body and "50,000.00" in body and sub.sign_deadline.isoformat() in body
     assert reverse("sales:contract_create", args=[sub.pk]) in body
     assert reverse("sales:subscription_cancel", args=[sub.pk]) not in body
     assert reverse("sales:subscription_change_unit", args=[sub.pk]) not in body
