@@ -90,6 +90,24 @@ def run_size(size: int, args: argparse.Namespace) -> dict:
     return result
 
 
+def run_suite(name: str, args: argparse.Namespace) -> None:
+    """A suite of its own (``bench/<name>.py``, e.g. deals): one process on a fresh database."""
+    url = _database_url(0).replace("loupan-bench-0.", f"loupan-bench-{name}.")
+    if (path := _sqlite_path(url)) is not None:
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        _remove(path)
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    out = RESULTS_DIR / f".{name}.json"
+    env = {**os.environ, "BENCH_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    cmd = [sys.executable, "-m", f"bench.{name}", "--repeat", str(args.repeat), "--out", str(out)]
+    subprocess.run(cmd, cwd=ROOT, env=env, check=True)
+    result = json.loads(out.read_text())
+    out.rename(RESULTS_DIR / f"{name}-{result['vendor']}-{dt.datetime.now():%Y%m%d-%H%M%S}.json")
+    print("\n" + result["markdown"])
+    if args.update_readme:
+        update_readme(f"{name}-{result['vendor']}", result["markdown"])
+
+
 def _fmt_ms(ms: float) -> str:
     return f"{ms:,.1f}" if ms >= 10 else f"{ms:.2f}"
 
@@ -149,9 +167,12 @@ def main() -> None:
     parser.add_argument("--regenerate", action="store_true", help="generate the data again even if present")
     parser.add_argument("--generate-only", action="store_true", help="only make sure the data exists")
     parser.add_argument("--update-readme", action="store_true", help="write the table into bench/README.md")
-    parser.add_argument("--suite", choices=["all", "scenarios", "reports"], default="all",
-                        help="the request scenarios, the reports (bench/reports.py), or both")  # fmt: skip
+    parser.add_argument("--suite", choices=["all", "scenarios", "reports", "deals"], default="all",
+                        help="the request scenarios, the reports (bench/reports.py), or both; "
+                        "deals (bench/deals.py) runs on its own data")  # fmt: skip
     args = parser.parse_args()
+    if args.suite == "deals":
+        return run_suite(args.suite, args)
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
 
     results = [run_size(size, args) for size in sizes]
