@@ -63,6 +63,10 @@ def main(argv: list[str] | None = None) -> None:
         started = time.perf_counter()
         if args.suite in ("all", "scenarios"):
             items, info = scenarios.build(args.size)
+            from bench import worklogs
+
+            extra, info["worklogs"] = worklogs.build(args.size)
+            items += extra
             result["info"] = info
             result["results"] = scenarios.measure(items, args.repeat)
         if args.suite in ("all", "reports"):

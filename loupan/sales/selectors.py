@@ -52,7 +52,8 @@ def reception_state(*, site: Any) -> dict[str, Any]:
 
 def visit_preview(*, site: Any, phone: str) -> dict[str, Any]:
     """What registering ``phone`` at ``site`` would do, for the desk before it sends the form:
-    ``{"phone" (masked), "valid", "status": "owner"|"pool"|"new", "owner", "revisit", "next"}``.
+    ``{"phone" (masked), "valid", "status": "owner"|"pool"|"new"|"registered", "owner", "revisit",
+    "next"}`` ("registered": a live agency registration protects the phone; confirm that visit).
     Like a duplicate warning it names nothing beyond the masked phone and the owner."""
     from loupan.core.masking import mask_phone
     from loupan.core.validators import InvalidValue, normalize_mobile
@@ -65,11 +66,23 @@ def visit_preview(*, site: Any, phone: str) -> dict[str, Any]:
     except InvalidValue:
         return {"valid": False}
     customer = Customer.objects.filter(site=site, phone=phone).select_related("owner").first()
-    preview = {"valid": True, "phone": mask_phone(phone), "owner": None, "revisit": False, "next": None}
+    preview = {
+        "valid": True,
+        "phone": mask_phone(phone),
+        "last4": phone[-4:],
+        "owner": None,
+        "revisit": False,
+        "next": None,
+    }
     if customer is not None:
         preview["revisit"] = has_visited(customer)
     if customer is not None and customer.owner_id:
         return {**preview, "status": "owner", "owner": customer.owner}
+    if customer is None:
+        from loupan.channels.selectors import registration_conflict
+
+        if registration_conflict(site=site, phone=phone) is not None:
+            return {**preview, "status": "registered"}  # an agency's prospect: confirm the visit there
     return {**preview, "status": "pool" if customer else "new", "next": reception_state(site=site)["next"]}
 
 
@@ -177,3 +190,16 @@ def available_units(*, user: Any, project_id: int) -> QuerySet:
         .select_related("building")
         .order_by("building__name", "floor", "stack")
     )
+def rotation_candidates(*, site: Any) -> QuerySet:
+    """The site's active salespeople and agents, who may be put in its reception rotation."""
+    from loupan.org.choices import FRONTLINE_ROLES
+
+    return site.staff.filter(is_active=True, role__in=FRONTLINE_ROLES).order_by("full_name", "username", "id")
+
+
+def visit_just_registered(*, user: Any, site: Any, pk: int) -> Any:
+    """A visit the user registered at the desk, to say who received the visitor. The desk
+    learns the salesperson and the kind of visit only (the customer may be out of its scope)."""
+    from .models import Visit
+
+    return Visit.objects.filter(pk=pk, site=site, registered_by=user).select_related("assigned_to").first()

@@ -23,7 +23,7 @@ from loupan.org.models import Site, User
 
 from . import services
 from .models import Visit
-from .selectors import reception_state, visit_preview
+from .selectors import reception_state, rotation_candidates, visit_just_registered, visit_preview
 from .visit_forms import VisitForm, desk_sites
 from .worklogs import day_bounds, parse_date
 
@@ -75,10 +75,12 @@ def visit_desk(request: HttpRequest) -> HttpResponse:
                 % {"kind": registered.get_kind_display(), "name": registered.assigned_to.display_name},
             )
             return redirect(f"{request.path}?site={site.pk}&visit={registered.pk}")
-    last = None
-    if request.GET.get("visit", "").isdigit():  # the visit just registered, when the user may see it
-        last = Visit.objects.filter(pk=request.GET["visit"], site=site, registered_by=request.user).select_related(
-            "assigned_to").first()  # fmt: skip
+    raw_visit = request.GET.get("visit", "")
+    last = (
+        visit_just_registered(user=request.user, site=site, pk=int(raw_visit))
+        if raw_visit.isdigit()
+        else None
+    )
     context = {
         "site": site,
         "sites": desk_sites(request.user),
@@ -116,10 +118,7 @@ def visit_rotation(request: HttpRequest) -> HttpResponse:
     require_can(request, "reception.manage", site)
     state = reception_state(site=site)
     in_queue = {row["user"].pk for row in state["rows"]}
-    others = [
-        u for u in site.staff.filter(is_active=True, role__in=["sales", "agent"]).order_by("full_name", "username")
-        if u.pk not in in_queue
-    ]  # fmt: skip
+    others = [u for u in rotation_candidates(site=site) if u.pk not in in_queue]
     return render(request, "sales/visit_rotation.html", {"site": site, "state": state, "others": others})
 
 
@@ -144,6 +143,10 @@ def visit_rotation_action(request: HttpRequest, site_pk: int) -> HttpResponse:
     """One button of the rotation page; with htmx the rotation table is swapped in place."""
     site = _site(request, str(site_pk))
     require_can(request, "reception.manage", site)
+    if request.POST.get("action") == "add_all":
+        added = services.reception_slot_add_all(actor=request.user, site=site)
+        messages.success(request, _("%(n)d added to the rotation.") % {"n": len(added)})
+        return redirect(f"{reverse('sales:visit_rotation')}?site={site.pk}")
     action = _ACTIONS.get(request.POST.get("action", ""))
     raw_user = request.POST.get("user", "")
     if action is None or not raw_user.isdigit():

@@ -119,6 +119,28 @@ def reception_slot_add(*, actor: Any, site: Site, user: User) -> ReceptionSlot:
 
 
 @transaction.atomic
+def reception_slot_add_all(*, actor: Any, site: Site) -> list[ReceptionSlot]:
+    """Put every active salesperson and agent of the site who is not in the rotation yet at its
+    end, in the order they joined (how a new site's rotation starts)."""
+    require(actor, "reception.manage", site, _("Only the site's managers can change its rotation."))
+    queue = locked_queue(site)
+    present = set(ReceptionSlot.objects.filter(site=site).values_list("user_id", flat=True))
+    last = ReceptionSlot.objects.filter(site=site).aggregate(m=Max("position"))["m"] or 0
+    newcomers = [
+        u
+        for u in site.staff.filter(is_active=True, role__in=FRONTLINE_ROLES).order_by("id")
+        if u.pk not in present
+    ]
+    slots = ReceptionSlot.objects.bulk_create(
+        ReceptionSlot(site=site, user=u, position=last + i) for i, u in enumerate(newcomers, start=1)
+    )
+    queue.save(update_fields=["updated_at"])
+    if slots:
+        _audit(actor, site, "rotation_add", users=[u.pk for u in newcomers])
+    return slots
+
+
+@transaction.atomic
 def reception_slot_remove(*, actor: Any, site: Site, user: User) -> None:
     """Take someone out of the site's rotation (the others keep their order)."""
     require(actor, "reception.manage", site, _("Only the site's managers can change its rotation."))

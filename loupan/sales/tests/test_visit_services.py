@@ -171,6 +171,17 @@ def test_a_site_without_a_rotation_has_no_one_to_receive(world):  # noqa: ANN001
     newcomer = UserFactory(role="sales", sites=[world.s1])
     services.reception_slot_add(actor=world.cm, site=world.s1, user=newcomer)
     assert walk_in(world, "13300000001").assigned_to == newcomer
+    added = services.reception_slot_add_all(actor=world.sm1, site=world.s1)
+    assert [s.user for s in added] == [world.s1a, world.s1b, world.ag1]  # in the order they joined
+    assert [s.user for s in ReceptionSlot.objects.filter(site=world.s1)] == [
+        newcomer,
+        world.s1a,
+        world.s1b,
+        world.ag1,
+    ]
+    assert services.reception_slot_add_all(actor=world.sm1, site=world.s1) == []
+    with pytest.raises(NotAllowed):
+        services.reception_slot_add_all(actor=world.s1a, site=world.s1)
 
 
 def test_work_log_note_is_written_by_its_author_today_only(world):  # noqa: ANN001

@@ -93,6 +93,8 @@ def test_rotation_page_for_the_site_manager(world, queue):  # noqa: ANN001
     client.post(url, {"user": world.s1a.pk, "action": "remove"})
     assert [s.user for s in ReceptionSlot.objects.filter(site=world.s1)] == [world.s1b, world.ag1]
     assert client.post(url, {"user": world.s1a.pk, "action": "explode"}).status_code == 404
+    client.post(url, {"action": "add_all"})
+    assert [s.user for s in ReceptionSlot.objects.filter(site=world.s1)] == [world.s1b, world.ag1, world.s1a]
     assert browser(world.s1a).post(url, {"user": world.s1a.pk, "action": "up"}).status_code == 403
     assert browser(world.s1a).get(f"/visits/rotation/?site={world.s1.pk}").status_code == 403
     assert browser(world.sm2).post(url, {"user": world.s1a.pk, "action": "up"}).status_code == 404
@@ -139,3 +141,32 @@ def test_team_and_range_pages(world, django_assert_max_num_queries):  # noqa: AN
     r = client.get(f"/worklogs/range/?user={world.s1a.pk}&date_from=2026-01-01&date_to=2026-12-31")
     assert r.status_code == 200  # too long: a message and this month instead
     assert browser(world.s1a).get(f"/worklogs/range/?user={world.s1b.pk}").status_code == 404
+
+
+def test_a_phone_an_agency_registered_is_confirmed_there(world, queue, api):  # noqa: ANN001
+    from loupan.channels.tests.factories import AgencyContractFactory
+
+    AgencyContractFactory(agency=world.agency, created_by=world.admin, sites=[world.s1])
+    registered = api(world.ag1).post(
+        "/api/v1/registrations/",
+        {"site": world.s1.pk, "customer_name": "代理客", "phone": "13800009999"},
+        format="json",
+    )
+    assert registered.status_code == 201, registered.content
+    html = (
+        browser(world.s1b)
+        .get("/visits/desk/lookup/", {"site": world.s1.pk, "phone": "13800009999"})
+        .content.decode()
+    )
+    assert "138****9999" in html and "/registrations/?search=9999" in html and "代理客" not in html
+    r = api(world.s1b).post("/api/v1/visits/", {"site": world.s1.pk, "phone": "13800009999", "name": "代理客"},
+                            format="json")  # fmt: skip
+    assert r.status_code == 409 and r.json()["code"] == "already_protected"
+    assert not Visit.objects.exists()
+    assert reception_next(world) == world.s1a  # the turn was not used
+
+
+def reception_next(world):  # noqa: ANN001, ANN201
+    from loupan.sales.selectors import reception_state
+
+    return reception_state(site=world.s1)["next"]
