@@ -107,6 +107,12 @@ def generate(*, size: int, seed: int) -> dict[str, Any]:
 
     columns = {f.attname: f.column for f in Customer._meta.concrete_fields}
     customer_cols = ["id"] + [columns[f] for f in demo.CUSTOMER_FIELDS]
+    # Columns the generator does not know (added since) get their model default: the bulk load
+    # writes no database defaults, and a NOT NULL column left out fails the load.
+    later = [f for f in Customer._meta.concrete_fields if f.attname not in {"id", *demo.CUSTOMER_FIELDS}
+             and not f.null and f.has_default()]  # fmt: skip
+    customer_cols += [f.column for f in later]
+    later_values = tuple(f.get_default() for f in later)
     activity_cols = ["id", "customer_id"] + [
         {f.attname: f.column for f in Activity._meta.concrete_fields}[f] for f in demo.ACTIVITY_FIELDS
     ] + ["created_at"]  # fmt: skip
@@ -125,7 +131,7 @@ def generate(*, size: int, seed: int) -> dict[str, Any]:
             customers, activities, links = [], [], []
             for i in range(done + 1, done + n + 1):
                 d = gen.customer()
-                customers.append(conv_c(i, d))
+                customers.append(conv_c(i, d) + later_values)
                 for a in d["activities"]:
                     counts["activities"] += 1
                     activities.append(conv_a(counts["activities"], i, a))

@@ -26,7 +26,7 @@ from loupan.org.models import Site, User
 from . import services
 from .choices import VisitKind
 from .models import Visit
-from .selectors import reception_state
+from .visit_selectors import reception_state
 from .worklogs import day_bounds, parse_date
 
 

@@ -23,8 +23,8 @@ from loupan.org.models import Site, User
 
 from . import services
 from .models import Visit
-from .selectors import reception_state, rotation_candidates, visit_just_registered, visit_preview
 from .visit_forms import VisitForm, desk_sites
+from .visit_selectors import reception_state, rotation_candidates, visit_just_registered, visit_preview
 from .worklogs import day_bounds, parse_date
 
 

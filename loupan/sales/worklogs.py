@@ -15,8 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, DateField, Func, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -182,10 +181,30 @@ def check_range(date_from: dt.date, date_to: dt.date) -> None:
         raise ValidationFailed({"date_to": [_("At most %(n)d days at a time.") % {"n": MAX_RANGE_DAYS}]})
 
 
+class LocalDate(Func):
+    """The local (current time zone) date of a datetime with the database's own functions:
+    Django's ``TruncDate`` calls a Python function per row on SQLite. The zone's offset is
+    taken now: Asia/Shanghai has no daylight saving."""
+
+    output_field = DateField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        minutes = int(timezone.localtime().utcoffset().total_seconds() // 60)
+        return f"date({sql}, '{minutes:+d} minutes')", params
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:  # PostgreSQL
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) AT TIME ZONE %s)::date", [*params, timezone.get_current_timezone_name()]
+
+
 def _per_day(qs: QuerySet, stamp: str, **aggregates: Any) -> dict[dt.date, dict[str, int]]:
-    tz = timezone.get_current_timezone()
-    rows = qs.annotate(day=TruncDate(stamp, tzinfo=tz)).values("day").annotate(**aggregates).order_by("day")
-    return {r.pop("day"): r for r in rows}
+    rows = qs.annotate(day=LocalDate(stamp)).values("day").annotate(**aggregates).order_by("day")
+    return {_as_date(r.pop("day")): r for r in rows}
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def worklog_range(*, reader: Any, user: User, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:

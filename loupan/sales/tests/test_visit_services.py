@@ -14,7 +14,7 @@ from loupan.customers.tests.factories import CustomerFactory
 from loupan.org.tests.factories import UserFactory
 from loupan.sales import services
 from loupan.sales.models import Activity, ReceptionQueue, ReceptionSlot, Visit
-from loupan.sales.selectors import reception_state
+from loupan.sales.visit_selectors import reception_state
 
 pytestmark = pytest.mark.django_db
 

@@ -167,6 +167,6 @@ def test_a_phone_an_agency_registered_is_confirmed_there(world, queue, api):  # 
 
 
 def reception_next(world):  # noqa: ANN001, ANN201
-    from loupan.sales.selectors import reception_state
+    from loupan.sales.visit_selectors import reception_state
 
     return reception_state(site=world.s1)["next"]
