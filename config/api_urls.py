@@ -5,7 +5,9 @@ from rest_framework.routers import DefaultRouter
 
 from loupan.analytics.api import ReportViewSet, SegmentViewSet
 from loupan.channels.api import AgencyContractViewSet, RegistrationViewSet
+from loupan.channels.commission_api import CommissionStatementViewSet, CommissionView
 from loupan.channels.kpi_api import KpiTargetViewSet, KpiView
+from loupan.channels.referral_api import ReferralViewSet
 from loupan.core.audit_api import AuditEventViewSet
 from loupan.customers.api import CustomerViewSet
 from loupan.exchange.api import ImportJobViewSet
@@ -39,9 +41,12 @@ router.register("agency-contracts", AgencyContractViewSet, basename="agencycontr
 router.register("segments", SegmentViewSet, basename="segment")
 router.register("imports", ImportJobViewSet, basename="import")
 router.register("kpi-targets", KpiTargetViewSet, basename="kpitarget")
+router.register("referrals", ReferralViewSet, basename="referral")
+router.register("commission-statements", CommissionStatementViewSet, basename="commissionstatement")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("kpis/", KpiView.as_view(), name="kpis"),
+    path("commission/", CommissionView.as_view(), name="commission"),
     path("", include(router.urls)),
 ]

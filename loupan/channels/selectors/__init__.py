@@ -1,5 +1,6 @@
 """Reads of the channels app, always through the scoped querysets."""
 
+from .commission import commission_agencies, commission_lines, commission_totals, rate_for
 from .kpis import Period, kpi_rows, kpi_site, kpi_teams, parse_period
 from .registrations import (
     live_contract,
@@ -10,6 +11,10 @@ from .registrations import (
 )
 
 __all__ = [
+    "commission_agencies",
+    "commission_lines",
+    "commission_totals",
+    "rate_for",
     "Period",
     "kpi_rows",
     "kpi_site",

@@ -29,7 +29,7 @@ def _rate(value: Any, field: str) -> Decimal:
         raise ValidationFailed({field: [_("Enter a percentage such as 1.50.")]}) from None
     if not rate.is_finite() or rate < 0 or rate > 100 or rate.quantize(Decimal("0.01")) != rate:
         raise ValidationFailed({field: [_("Enter a percentage between 0 and 100 with at most 2 decimals.")]})
-    return rate
+    return rate.quantize(Decimal("0.01"))
 
 
 def clean_tiers(tiers: Any) -> list[dict[str, Any]]:

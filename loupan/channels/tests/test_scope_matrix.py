@@ -16,8 +16,10 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
+from loupan.channels.models import Referral
 from loupan.channels.tests.factories import RegistrationFactory
 from loupan.core.masking import mask_phone
+from loupan.customers.tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +39,13 @@ CONTACT = {
     "ag1": {"r1"}, "ag2": {"r2", "r3"},
 }  # fmt: skip
 AGENTS = {"ag1", "ag2"}
+# Referrals follow their buyer's visibility: f1's buyer is s1a's at s1, f2's is s2a's at s2.
+REFERRALS = {"f1": ("s1a", "s1", "13800000001"), "f2": ("s2a", "s2", "13800000002")}
+REFERRALS_SEEN = {
+    "admin": {"f1", "f2"}, "cm": {"f1", "f2"}, "sm1": {"f1"}, "sm2": {"f2"}, "s1a": {"f1"}, "s1b": set(),
+    "s2a": {"f2"}, "ag1": set(), "ag2": set(),
+}  # fmt: skip
+FINANCE = {"admin", "cm"}
 MANAGERS = {"admin", "cm", "sm1", "sm2"}
 
 
@@ -49,7 +58,17 @@ def m(ch, api) -> SimpleNamespace:  # noqa: ANN001
         key: RegistrationFactory(agent=users[agent], site=sites[site], phone=phone).pk
         for key, (agent, site, phone) in REGS.items()
     }
-    return SimpleNamespace(users=users, sites=sites, ids=ids, keys={v: k for k, v in ids.items()}, api=api)
+    referrer = CustomerFactory(site=w.s2, owner=None, in_pool=True, status="owner", phone="13900000009")
+    referrals = {
+        key: Referral.objects.create(
+            referrer=referrer, created_by=w.admin,
+            referred=CustomerFactory(site=sites[site], owner=users[owner], phone=phone),
+        ).pk
+        for key, (owner, site, phone) in REFERRALS.items()
+    }  # fmt: skip
+    return SimpleNamespace(
+        users=users, sites=sites, ids=ids, keys={v: k for k, v in ids.items()}, api=api, referrals=referrals
+    )
 
 
 def _shown(key: str, role: str) -> str:
@@ -155,6 +174,24 @@ def check_web_kpis(m: SimpleNamespace, role: str) -> None:
         assert shown == want
 
 
+def check_referrals(m: SimpleNamespace, role: str) -> None:
+    client = m.api(m.users[role])
+    keys = {pk: k for k, pk in m.referrals.items()}
+    body = client.get("/api/v1/referrals/", {"page_size": 500}).json()
+    assert {keys[row["id"]] for row in body["results"]} == REFERRALS_SEEN[role]
+    got = {k: client.get(f"/api/v1/referrals/{pk}/").status_code for k, pk in m.referrals.items()}
+    assert got == {k: 200 if k in REFERRALS_SEEN[role] else 404 for k in m.referrals}
+
+
+def check_finance(m: SimpleNamespace, role: str) -> None:
+    client = m.api(m.users[role])
+    agency = m.users["ag1"].agency_id
+    for url in (
+        "/api/v1/agency-contracts/", "/api/v1/commission-statements/", f"/api/v1/commission/?agency={agency}",
+    ):  # fmt: skip
+        assert client.get(url).status_code == (200 if role in FINANCE else 403), url
+
+
 SURFACES = {
     "list": check_list,
     "paging": check_search_paging,
@@ -164,6 +201,8 @@ SURFACES = {
     "web list": check_web_list,
     "kpis": check_kpis,
     "web kpis": check_web_kpis,
+    "referrals": check_referrals,
+    "finance": check_finance,
 }
 
 
