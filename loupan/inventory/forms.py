@@ -129,3 +129,59 @@ class PriceListForm(forms.Form):
         prices: dict[str, object] = {n: default for n in numbers} if default else {}
         prices.update(self.cleaned_data["prices"])
         return prices
+
+
+class UnitForm(forms.Form):
+    """A unit's description and price; ``locked`` fields (a unit in a deal) are shown, not edited."""
+
+    number = forms.CharField(label=_("Number"), max_length=20)
+    floor = forms.IntegerField(label=_("Floor"), min_value=-10, max_value=200)
+    layout = forms.CharField(
+        label=_("Layout"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "3室2厅2卫"}),
+    )
+    bedrooms = forms.IntegerField(label=_("Bedrooms"), min_value=0, max_value=20, required=False)
+    area = forms.DecimalField(
+        label=_("Building area (m²)"), min_value=Decimal("0.01"), max_digits=8, decimal_places=2
+    )
+    inner_area = forms.DecimalField(
+        label=_("Inner area (m²)"), min_value=Decimal("0.01"), max_digits=8, decimal_places=2, required=False
+    )
+    orientation = forms.CharField(label=_("Orientation"), max_length=20, required=False)
+    unit_price = forms.DecimalField(
+        label=_("Price per m²"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2, required=False
+    )
+    total_price = forms.DecimalField(
+        label=_("Total price"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2, required=False,
+        help_text=_("Leave it to follow the price per m² times the area."),
+    )  # fmt: skip
+
+    def __init__(self, *args: object, locked: frozenset[str] = frozenset(), **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name in locked & set(self.fields):
+            self.fields[name].disabled = True
+            self.fields[name].help_text = _("Fixed while the unit is in a deal.")
+
+    def changes(self) -> dict[str, object]:
+        """The fields the user changed (the service recomputes the total from a new price or area)."""
+        return {name: self.cleaned_data[name] for name in self.changed_data if not self.fields[name].disabled}
+
+
+class PriceUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Price list file (XLSX or CSV)"),
+        help_text=_(
+            "Columns 房号 and 单价 (price per m²) for every unit; optionally 楼层 and 楼层差价 (floor premium per m²)."
+        ),
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload

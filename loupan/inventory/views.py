@@ -24,8 +24,17 @@ from loupan.core.views import add_service_errors, require_can, web_errors
 
 from . import selectors, services
 from .choices import UnitStatus
-from .forms import BuildingForm, PriceListForm, ProjectForm, StackFormSet, template_from
+from .forms import (
+    BuildingForm,
+    PriceListForm,
+    PriceUploadForm,
+    ProjectForm,
+    StackFormSet,
+    UnitForm,
+    template_from,
+)
 from .models import Building, PriceList, Project, Unit
+from .price_files import read_price_file
 
 POLL_SECONDS = 5
 
@@ -141,6 +150,7 @@ def _unit_panel_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
         "unit": unit,
         "can_hold": available and can(user, "unit.hold", unit),
         "can_release": unit.status == UnitStatus.HELD and can(user, "unit.release", unit),
+        "can_edit": can(user, "inventory.manage", unit),
         "subscribe_url": subscribe_url(unit.pk) if available else None,
     }
 
@@ -253,3 +263,78 @@ def price_list_activate(request: HttpRequest, pk: int, version: int) -> HttpResp
     else:
         messages.success(request, _("Version %(v)d is active; the units are repriced.") % {"v": version})
     return redirect("inventory:price_lists", pk=building.pk)
+
+
+# --- edits: a project, a unit, a price list from a file -------------------------------------------
+
+
+@login_required
+@web_errors
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    require_can(request, "inventory.manage", project)
+    initial = {k: getattr(project, k) for k in ("name", "city", "district", "address")}
+    form = ProjectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(actor=request.user, project=project, data=form.cleaned_data)
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Project %(name)s saved.") % {"name": form.cleaned_data["name"]})
+            return redirect("inventory:project", pk=project.pk)
+    return render(request, "inventory/project_form.html", {"form": form, "project": project})
+
+
+@login_required
+@web_errors
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit's number, layout, area and price; number, floor, area and prices are fixed in a deal."""
+    unit = get_object_or_404(Unit.objects.visible_to(request.user).select_related("building__project"), pk=pk)
+    require_can(request, "inventory.manage", unit)
+    in_deal = unit.status not in (UnitStatus.AVAILABLE, UnitStatus.HELD)
+    locked = frozenset(services.DEAL_LOCKED_FIELDS) if in_deal else frozenset()
+    initial = {name: getattr(unit, name) for name in UnitForm.base_fields}
+    form = UnitForm(request.POST or None, initial=initial, locked=locked)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(actor=request.user, unit=unit, data=form.changes())
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        except Conflict as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, _("Unit %(number)s saved.") % {"number": form.cleaned_data["number"]})
+            return redirect(f"{reverse('inventory:grid', args=[unit.building_id])}?unit={unit.pk}")
+    return render(request, "inventory/unit_form.html", {"form": form, "unit": unit, "in_deal": in_deal})
+
+
+@login_required
+@web_errors
+def price_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new price list version from an XLSX or CSV file; any row error and nothing is saved."""
+    building = _scoped_building(request, pk)
+    require_can(request, "inventory.manage", building)
+    form = PriceUploadForm(request.POST or None, request.FILES or None)
+    row_errors: list[tuple[int, str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        parsed = read_price_file(form.cleaned_data["file"])
+        row_errors = parsed.errors
+        if not row_errors:
+            try:
+                created = services.price_list_create(
+                    actor=request.user, building=building, prices=parsed.prices,
+                    floor_premiums=parsed.floor_premiums, note=form.cleaned_data["note"],
+                )  # fmt: skip
+            except ValidationFailed as exc:
+                row_errors = [(0, field, m) for field, msgs in exc.errors.items() for m in msgs]
+            else:
+                messages.success(
+                    request,
+                    _("Price list version %(v)d saved from %(n)d rows; activate it to reprice the units.")
+                    % {"v": created.version, "n": parsed.rows},
+                )
+                return redirect("inventory:price_lists", pk=building.pk)
+    return render(
+        request, "inventory/price_upload.html", {"building": building, "form": form, "row_errors": row_errors}
+    )

@@ -7,7 +7,7 @@ sales control, and :func:`unit_set_status` for the deal services (subscribe,
 contract, cancel, handover), which lock the row and compare the current status.
 """
 
-from ._common import total_for
+from ._common import DEAL_LOCKED_FIELDS, total_for
 from .buildings import (
     BuildingTemplate,
     StackSpec,
@@ -23,6 +23,7 @@ from .projects import project_create, project_update
 from .status import unit_hold, unit_release, unit_set_status
 
 __all__ = [
+    "DEAL_LOCKED_FIELDS",
     "BuildingTemplate",
     "StackSpec",
     "building_create",

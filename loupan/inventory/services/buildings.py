@@ -251,8 +251,10 @@ def unit_update(*, actor: Any, unit: Unit, data: dict[str, Any]) -> Unit:
     unit = Unit.objects.select_for_update().select_related("building").get(pk=unit.pk)
     data = {k: v for k, v in data.items() if k in UNIT_FIELDS}
     fields = clean_unit_data(data, building=unit.building, partial=True)
-    if "area" in fields and "unit_price" not in fields and unit.unit_price and "total_price" not in fields:
-        fields["total_price"] = total_for(unit.unit_price, fields["area"])
+    if "total_price" not in fields and ("area" in fields or "unit_price" in fields):
+        price = fields.get("unit_price", unit.unit_price)
+        if price:  # the total follows price x area unless given
+            fields["total_price"] = total_for(price, fields.get("area", unit.area))
     before = snapshot(unit, UNIT_AUDITED)
     changed = {k for k, v in fields.items() if before.get(k) != snapshot_value(unit, k, v)}
     if changed & DEAL_LOCKED_FIELDS and unit.status not in (UnitStatus.AVAILABLE, UnitStatus.HELD):
