@@ -173,6 +173,14 @@ def main() -> None:
     args = parser.parse_args()
     if args.suite == "deals":
         return run_suite(args.suite, args)
+    parser.add_argument("--suite", choices=["all", "scenarios", "reports", "imports"], default="all",
+                        help="the request scenarios, the reports (bench/reports.py), or both; "
+                        "or the legacy imports (bench/imports.py, its own databases)")  # fmt: skip
+    args = parser.parse_args()
+    if args.suite == "imports":
+        from bench import imports
+
+        return imports.main(args)
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
 
     results = [run_size(size, args) for size in sizes]

@@ -6,7 +6,7 @@ import json
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -69,6 +69,19 @@ class ImportCreateSerializer(serializers.Serializer):
         return mapping
 
 
+ERRORS = {
+    400: OpenApiResponse(
+        description='Bad input, per field: `{"file": ["..."], "mapping": ["..."]}`; nothing stored.'
+    ),
+    401: OpenApiResponse(description="No token, a bad token, or an expired or revoked system token."),
+    403: OpenApiResponse(
+        description="Not allowed: salespeople and agents may not import; projects, units and contracts "
+        "need a company-wide role; a system token needs the scope imports:write."
+    ),
+}
+NOT_FOUND = {404: OpenApiResponse(description="No such import, or another manager's (out of your scope).")}
+
+
 class ImportJobViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Imports of legacy files. A manager sees their own imports, company-wide roles all.
 
@@ -83,11 +96,17 @@ class ImportJobViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
     filterset_fields = ["kind", "status", "dry_run"]
     ordering_fields = ["created_at", "id"]
 
+    @extend_schema(responses={200: ImportJobSerializer, **NOT_FOUND})
+    def retrieve(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
+        """One import: its status, counts, progress and the report (the first 5,000 errors)."""
+        return super().retrieve(request, *args, **kwargs)
+
     @extend_schema(
         request={"multipart/form-data": ImportCreateSerializer},
         responses={201: ImportJobSerializer, 202: ImportJobSerializer},
     )
     def create(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
+        """Upload a legacy file: validate every row (dry run) or import it, all or nothing."""
         data = ImportCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         job = services.import_create(actor=request.user, **data.validated_data)
@@ -95,7 +114,7 @@ class ImportJobViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         code = status.HTTP_201_CREATED if job.is_finished else status.HTTP_202_ACCEPTED
         return Response(ImportJobSerializer(job, context={"request": request}).data, status=code)
 
-    @extend_schema(responses={(200, MIME["xlsx"]): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, MIME["xlsx"]): OpenApiTypes.BINARY, **NOT_FOUND})
     @action(detail=True, methods=["get"])
     def report(self, request, pk=None):  # noqa: ANN001, ANN201
         """The report (row, column, value, message) as an XLSX file."""

@@ -95,9 +95,9 @@ def _phone_text(rng: random.Random, phone: str) -> str:
     return phone
 
 
-def _id_number(rng: random.Random, born: dt.date, male: bool) -> str:
-    seq = rng.randrange(0, 50) * 2 + (1 if male else 0)
-    first = f"110105{born:%Y%m%d}{rng.randrange(10)}{seq:02d}"[:17]
+def _id_number(n: int, born: dt.date, male: bool) -> str:
+    """A valid resident ID number, unique per ``n`` (region and sequence come from it)."""
+    first = f"{100000 + n // 500:06d}{born:%Y%m%d}{(n % 500) * 2 + (1 if male else 0):03d}"
     return first + id_number_checksum(first)
 
 
@@ -121,7 +121,7 @@ def customer_rows(
         phone = _phone(n)
         row = [
             f"C{n:06d}", _name(rng), _phone_text(rng, phone), rng.choice(sites), "男" if male else "女",
-            _date_text(rng, born), _id_number(rng, born, male) if rng.random() < 0.4 else "",
+            _date_text(rng, born), _id_number(n, born, male) if rng.random() < 0.4 else "",
             rng.choice(SOURCES), rng.choice(salespeople) if rng.random() < 0.8 else "",
             _date_text(rng, registered), _money_text(rng, rng.randrange(60, 600) * 10000),
             f"{rng.randrange(60, 200)}㎡", rng.choice(STATUSES), rng.choice(["", "", "老客户", "关注学区"]),

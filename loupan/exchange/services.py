@@ -19,6 +19,7 @@ from loupan.core.policy import require
 
 from .choices import ImportKind, ImportStatus
 from .importing import engine
+from .importing.contracts import ContractImporter
 from .importing.customers import CustomerImporter, MemberImporter
 from .importing.fields import FIELDS, propose_mapping
 from .importing.inventory import ProjectImporter, UnitImporter
@@ -32,6 +33,7 @@ IMPORTERS: dict[str, type[engine.Importer]] = {
     "members": MemberImporter,
     "projects": ProjectImporter,
     "units": UnitImporter,
+    "contracts": ContractImporter,
 }
 MAX_FILE_BYTES = 200 * 1024 * 1024
 

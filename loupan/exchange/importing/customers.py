@@ -28,6 +28,7 @@ from loupan.org.models import Site, User
 
 from . import values as v
 from .engine import Importer, Row
+from .fastinsert import audit_rows, insert_objects
 from .legacy import LegacyLinks
 
 STATUS_NAMES = {
@@ -40,6 +41,7 @@ DATA_FIELDS = (
     "source", "status", "notes", "intent_budget_min", "intent_budget_max", "intent_area_min",
     "intent_area_max", "intent_bedrooms", "intent_level",
 )  # fmt: skip
+STATUSES = frozenset(CustomerStatus.values)
 MEMBER_FIELDS = ("name", "phone", "gender", "birth_date", "id_number", "notes")
 
 
@@ -90,7 +92,7 @@ class CustomerImporter(Importer):
             data["source"] = code
         if "status" in data:
             status = STATUS_NAMES.get(data["status"], str(data["status"]).lower())
-            if status not in CustomerStatus.values:
+            if status not in STATUSES:
                 self.error(row, "status", _("Unknown status."))
             data["status"] = status
         if "intent_level" in data:
@@ -210,9 +212,17 @@ class CustomerImporter(Importer):
                     **data,
                 )  # fmt: skip
             )
-        Customer.objects.bulk_create(customers, batch_size=500)
+        insert_objects(Customer, customers)
+        query = Q()
+        for site_id in {c.site_id for c in customers}:
+            query |= Q(site_id=site_id, phone__in=[c.phone for c in customers if c.site_id == site_id])
+        ids = {
+            (s, p): pk for pk, s, p in Customer.objects.filter(query).values_list("pk", "site_id", "phone")
+        }
+        for customer in customers:
+            customer.pk = ids[(customer.site_id, customer.phone)]
         self.links.add([(row, c.pk) for (row, _s, _d), c in zip(creates, customers, strict=True)])
-        audit_bulk(
+        audit_rows(
             actor=self.actor, action="create", object_type="customer",
             changes_by_id={
                 c.pk: {k: [None, x] for k, x in snapshot(c, AUDITED_FIELDS).items() if x not in (None, "", False)}

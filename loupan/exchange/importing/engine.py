@@ -159,6 +159,7 @@ def run(
                     raise _Rollback
         except _Rollback:
             pass
+        outcome.errors.sort(key=lambda e: e["row"])
         return outcome
     finally:
         table.close()

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from ..models import LegacyRecord
+from .fastinsert import insert_objects
+
+
+def _now() -> object:
+    return LegacyRecord._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)
 
 
 class LegacyLinks:
@@ -44,7 +50,8 @@ class LegacyLinks:
     def add(self, pairs: list[tuple[Any, int]]) -> None:
         """New links: ``(row, object id)``."""
         if pairs:
-            LegacyRecord.objects.bulk_create(
+            insert_objects(
+                LegacyRecord,
                 [
                     LegacyRecord(
                         source=self.source,
@@ -57,14 +64,18 @@ class LegacyLinks:
                     )  # fmt: skip
                     for row, pk in pairs
                 ],
-                batch_size=500,
             )
 
     def flush(self) -> None:
         if self._touched:
-            LegacyRecord.objects.bulk_update(
-                self._touched, ["job", "row", "row_hash", "updated_at"], batch_size=500
-            )
+            qn = connection.ops.quote_name
+            now = _now()
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {qn(LegacyRecord._meta.db_table)} SET job_id = %s, {qn('row')} = %s, "
+                    "row_hash = %s, updated_at = %s WHERE id = %s",
+                    [(r.job_id, r.row, r.row_hash, now, r.pk) for r in self._touched],
+                )
             self._touched = []
 
     def fetch_all_ids(self, allowed: set[int]) -> dict[str, int]:

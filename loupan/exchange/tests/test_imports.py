@@ -180,3 +180,43 @@ def test_unreadable_file_and_missing_required_columns(world) -> None:  # noqa: A
     job = run(world.admin, csv_file(["姓名,手机", "张三,13800138000"]))
     assert job.status == "rejected" and {e["row"] for e in job.errors} == {1}
     assert {e["column"] for e in job.errors} == {"legacy_id", "site"}
+
+
+def test_contracts_with_payments_after_customers_and_units(world, tmp_path) -> None:  # noqa: ANN001
+    from loupan.exchange.legacy_data import CUSTOMER_HEADERS, customer_rows, write_csv
+    from loupan.sales.models import Contract, Handover, Payment
+
+    clean = write_csv(
+        tmp_path / "c.csv", CUSTOMER_HEADERS, customer_rows(300, sites=["S1", "S2"], salespeople=["张顾问"])
+    )
+    files = [
+        (clean, "customers"),
+        (DATA / "legacy_projects.csv", "projects"),
+        (DATA / "legacy_units.csv", "units"),
+    ]
+    for path, kind in files:
+        assert (
+            run(world.admin, SimpleUploadedFile(path.name, path.read_bytes()), kind=kind).status
+            == "succeeded"
+        )
+    data = (DATA / "legacy_contracts.csv").read_bytes()
+    job = run(world.admin, SimpleUploadedFile("legacy_contracts.csv", data), kind="contracts")
+    assert (job.status, job.created) == ("succeeded", 40), job.errors
+    contract = Contract.objects.select_related("unit", "customer").order_by("pk").first()
+    assert contract.status == "active" and contract.subscription.status == "contracted"
+    assert contract.unit.status in ("contracted", "handed_over")
+    assert contract.customer.status in ("contracted", "owner")
+    assert Payment.objects.count() == 40 and Handover.objects.exists()
+    assert all(
+        h.contract.unit.status == "handed_over" for h in Handover.objects.select_related("contract__unit")
+    )
+    again = run(world.admin, SimpleUploadedFile("legacy_contracts.csv", data), kind="contracts")
+    assert (again.created, again.unchanged) == (0, 40) and Contract.objects.count() == 40
+    bad = run(world.admin, csv_file(["合同编号,客户编号,房源编号,合同总价,签约日期,已付金额",
+                                     "HT9,C000001,U000001,100万,2001-1-1,10", "HT10,NOPE,U000200,100万,2001-1-1,200万"]),
+              kind="contracts")  # fmt: skip
+    assert [(e["row"], e["column"]) for e in bad.errors] == [
+        (2, "房源编号"),
+        (3, "客户编号"),
+        (3, "已付金额"),
+    ]
