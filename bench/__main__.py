@@ -167,16 +167,13 @@ def main() -> None:
     parser.add_argument("--regenerate", action="store_true", help="generate the data again even if present")
     parser.add_argument("--generate-only", action="store_true", help="only make sure the data exists")
     parser.add_argument("--update-readme", action="store_true", help="write the table into bench/README.md")
-    parser.add_argument("--suite", choices=["all", "scenarios", "reports", "deals"], default="all",
+    parser.add_argument("--suite", choices=["all", "scenarios", "reports", "deals", "imports"], default="all",
                         help="the request scenarios, the reports (bench/reports.py), or both; "
-                        "deals (bench/deals.py) runs on its own data")  # fmt: skip
+                        "deals (bench/deals.py) runs on its own data; imports (bench/imports.py) on its "
+                        "own databases, one per size")  # fmt: skip
     args = parser.parse_args()
     if args.suite == "deals":
         return run_suite(args.suite, args)
-    parser.add_argument("--suite", choices=["all", "scenarios", "reports", "imports"], default="all",
-                        help="the request scenarios, the reports (bench/reports.py), or both; "
-                        "or the legacy imports (bench/imports.py, its own databases)")  # fmt: skip
-    args = parser.parse_args()
     if args.suite == "imports":
         from bench import imports
 
