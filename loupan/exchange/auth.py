@@ -9,6 +9,7 @@ people. Each call is checked against the token's scopes (403 outside them) and a
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +42,16 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def act_as_token(account: Any, token: SystemToken) -> Any:
+    """Give the system's account the data scope of ``token`` (for this request or job)."""
+    site_ids = frozenset(token.sites.values_list("id", flat=True))
+    account._loupan_scope = (
+        Scope(ScopeKind.SITES, account.pk, site_ids) if site_ids else Scope(ScopeKind.ALL, account.pk)
+    )
+    account.system_token = token
+    return account
+
+
 def required_scope(method: str, path: str) -> str | None:
     """The scope a call needs, or None when no system token may make it."""
     rest = path.split("/api/v1/", 1)[-1]
@@ -68,11 +79,7 @@ class SystemTokenAuthentication(BaseAuthentication):
         account = token.system.account
         if not account.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
-        site_ids = frozenset(token.sites.values_list("id", flat=True))
-        account._loupan_scope = (
-            Scope(ScopeKind.SITES, account.pk, site_ids) if site_ids else Scope(ScopeKind.ALL, account.pk)
-        )
-        account.system_token = token
+        act_as_token(account, token)
         SystemToken.objects.filter(pk=token.pk).update(last_used_at=now)
         needed = required_scope(request.method, request.path)
         allowed = needed is not None and needed in token.scopes
@@ -93,4 +100,4 @@ class SystemTokenAuthentication(BaseAuthentication):
         return "Token"
 
 
-__all__ = ["KEY_PREFIX", "SystemTokenAuthentication", "hash_key", "required_scope"]
+__all__ = ["KEY_PREFIX", "SystemTokenAuthentication", "act_as_token", "hash_key", "required_scope"]

@@ -17,6 +17,7 @@ from loupan.core.audit import audit_record
 from loupan.core.errors import NotAllowed, ValidationFailed
 from loupan.core.policy import require
 
+from .auth import act_as_token
 from .choices import ImportKind, ImportStatus
 from .importing import engine
 from .importing.contracts import ContractImporter
@@ -102,7 +103,7 @@ def import_create(
         raise ValidationFailed({"file": [_("The file is larger than 200 MB.")]})
     job = ImportJob(
         kind=kind, source=source, dry_run=dry_run, created_by=actor, file_name=file.name[:200],
-        file_size=file.size, status=ImportStatus.DRAFT,
+        file_size=file.size, status=ImportStatus.DRAFT, token=getattr(actor, "system_token", None),
     )  # fmt: skip
     job.file.save(file.name[-100:], file, save=False)
     try:
@@ -144,7 +145,7 @@ def import_start(
     if job.status != ImportStatus.DRAFT:
         job = ImportJob(
             kind=job.kind, source=job.source, created_by=actor, file=job.file.name, file_name=job.file_name,
-            file_size=job.file_size, mapping=job.mapping,
+            file_size=job.file_size, mapping=job.mapping, token=getattr(actor, "system_token", None),
         )  # fmt: skip
     if mapping is not None:
         job.mapping = _clean_mapping(job.kind, list(job.mapping) or file_headers(job), mapping)
@@ -155,7 +156,6 @@ def import_start(
         from .tasks import dispatch_import
 
         transaction.on_commit(lambda: dispatch_import(job.pk))
-        return job
     return job
 
 
@@ -165,9 +165,11 @@ def import_run(*, job_id: int) -> ImportJob:
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
         status=ImportStatus.RUNNING, started_at=timezone.now()
     )
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    job = ImportJob.objects.select_related("created_by", "token").get(pk=job_id)
     if not claimed:
         return job
+    if job.token is not None:  # a system's import: the token's sites, as during the request
+        act_as_token(job.created_by, job.token)
     key = _progress_key(job.pk)
 
     def progress(rows: int, fraction: float) -> None:

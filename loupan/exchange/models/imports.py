@@ -54,6 +54,10 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     failure = models.TextField(_("why it failed"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    token = models.ForeignKey(
+        "exchange.SystemToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The system token the import came through: its sites bound the import.",
+    )  # fmt: skip
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

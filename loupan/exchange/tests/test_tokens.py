@@ -139,3 +139,31 @@ def test_payment_outside_the_tokens_sites_or_scope_is_refused(world, deals) -> N
         == 403
     )
     assert not Payment.objects.exists()
+
+
+def test_system_token_imports_into_its_sites_only(
+    world, settings, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001
+    from loupan.customers.models import Customer
+    from loupan.exchange.models import ImportJob
+    from loupan.exchange.tests.conftest import csv_file
+
+    _s, token, client = make_system(world, name="会员系统", scopes=["imports:write"], sites=[world.s1])
+    lines = ["legacy_id,name,phone,site", "M1,张三,13800138000,S1", "M2,李四,13900139000,S2"]
+    body = client.post(
+        f"{API}/imports/",
+        {"kind": "members", "file": csv_file(lines), "dry_run": "false"},
+        format="multipart",
+    ).json()
+    assert body["status"] == "rejected" and [(e["row"], e["column"]) for e in body["errors"]] == [(3, "site")]
+    settings.LOUPAN_IMPORT_INLINE_BYTES = 1  # the same in the background: the token's sites still bound it
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post(
+            f"{API}/imports/",
+            {"kind": "members", "file": csv_file(lines[:2]), "dry_run": "false"},
+            format="multipart",
+        )
+    assert queued.status_code == 202
+    job = ImportJob.objects.get(pk=queued.json()["id"])
+    assert job.status == "succeeded" and job.token == token
+    assert Customer.objects.get().is_club_member
