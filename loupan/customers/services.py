@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from loupan.core.audit import audit_bulk, audit_record, diff, snapshot
 from loupan.core.errors import Conflict, ValidationFailed
 from loupan.core.events import emit
+from loupan.core.locks import lock_phone_at_site
 from loupan.core.masking import mask_phone
 from loupan.core.policy import require
 from loupan.org.models import Site, User
@@ -112,6 +113,7 @@ def customer_create(
         _check_owner_works_at_site(owner, site)
     owner = owner or actor
     _check_capacity(owner, site)
+    lock_phone_at_site(site.pk, fields["phone"])  # one decision at a time about this phone here
     if conflict := _duplicate_conflict(site, fields["phone"]):
         raise conflict
     from loupan.channels.selectors import registration_conflict  # channels builds on customers

@@ -119,7 +119,7 @@ def agency_contract_renew(
     """Renew an active contract: the next period starts the day after it ends, with the same
     terms unless new ones are given. The old contract is kept as ``renewed``."""
     require(actor, "agency_contract.manage", None, _("Only administrators manage agency contracts."))
-    old = AgencyContract.objects.select_for_update().select_related("agency").get(pk=contract.pk)
+    old = AgencyContract.objects.select_for_update(of=("self",)).select_related("agency").get(pk=contract.pk)
     if old.status != ContractStatus.ACTIVE:
         raise Conflict("contract_not_active", _("Only an active contract can be renewed."))
     if old.end is None:
@@ -157,7 +157,9 @@ def agency_contract_end(*, actor: User, contract: AgencyContract, reason: str = 
     from .registrations import registrations_close_for_agency
 
     require(actor, "agency_contract.manage", None, _("Only administrators manage agency contracts."))
-    locked = AgencyContract.objects.select_for_update().select_related("agency").get(pk=contract.pk)
+    locked = (
+        AgencyContract.objects.select_for_update(of=("self",)).select_related("agency").get(pk=contract.pk)
+    )
     if locked.status != ContractStatus.ACTIVE:
         raise Conflict("contract_not_active", _("This contract is not active."))
     before = snapshot(locked, AUDITED)

@@ -96,7 +96,7 @@ def referral_record_deal(*, actor: User, referral: Referral) -> Referral:
 def referral_reward_grant(*, actor: User, referral: Referral) -> Referral:
     """Managers grant the referrer's reward once the buyer's contract is signed and active."""
     require(actor, "referral.reward", referral, _("Only managers of the buyer's site grant rewards."))
-    locked = Referral.objects.select_for_update().select_related("contract").get(pk=referral.pk)
+    locked = Referral.objects.select_for_update(of=("self",)).select_related("contract").get(pk=referral.pk)
     if locked.reward_status != RewardStatus.PENDING:
         raise Conflict("reward_not_pending", _("This reward is no longer pending."))
     if locked.contract is None or locked.contract.status != ContractStatus.ACTIVE:

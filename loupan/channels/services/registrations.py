@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from loupan.core.audit import audit_bulk, audit_record, diff, snapshot
 from loupan.core.errors import Conflict, ValidationFailed
+from loupan.core.locks import lock_phone_at_site
 from loupan.core.masking import mask_phone
 from loupan.core.policy import require
 from loupan.core.validators import InvalidValue, normalize_mobile
@@ -77,11 +78,11 @@ def registration_create(
     if not registration_sites(actor).filter(pk=site.pk).exists():
         raise ValidationFailed({"site": [_("Your agency may not sell at this site.")]})
     now = timezone.now()
-    if conflict := protection_conflict(site=site, phone=phone, now=now):
-        _audit_conflict(actor, site, phone)
-        raise conflict
     try:
         with transaction.atomic():
+            lock_phone_at_site(site.pk, phone)  # a walk-in of the same phone waits for us, or we for it
+            if conflict := protection_conflict(site=site, phone=phone, now=now):
+                raise conflict
             _lapse_stale(site, phone, now)
             registration = Registration.objects.create(
                 agency_id=actor.agency_id, agent=actor, site=site, customer_name=name, phone=phone,
@@ -94,6 +95,9 @@ def registration_create(
                 obj=registration,
                 changes=diff({}, snapshot(registration, AUDITED)),
             )
+    except Conflict:
+        _audit_conflict(actor, site, phone)  # after the rollback, so the attempt stays on record
+        raise
     except IntegrityError:
         # Another registration of this phone at this site got in first (the partial unique index).
         _audit_conflict(actor, site, phone)
@@ -143,7 +147,7 @@ def registration_confirm_visit(
 
     require(actor, "registration.confirm", registration, _("Only staff of this site can confirm visits."))
     reg = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("site", "agent__agency")
         .get(pk=registration.pk)
     )
