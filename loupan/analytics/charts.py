@@ -23,8 +23,8 @@ def _axis_chart(table: Table, kind: str) -> dict[str, Any]:
     labels = [row[0] for row in table.rows]
     series, percent_axis = [], False
     for i in _value_columns(table):
-        is_percent = table.kinds[i] == "percent"
-        percent_axis = percent_axis or is_percent
+        is_percent = table.kinds[i] in ("percent", "number")  # rates and averages: a line on the right axis
+        percent_axis = percent_axis or table.kinds[i] == "percent"
         series.append(
             {
                 "name": table.columns[i],
@@ -35,7 +35,14 @@ def _axis_chart(table: Table, kind: str) -> dict[str, Any]:
             }
         )
     if any(s["yAxisIndex"] for s in series):
-        y_axis = [{"type": "value"}, {"type": "value", "axisLabel": {"formatter": "{value}%"}}]
+        right = {"type": "value", "splitLine": {"show": False}}
+        if percent_axis and all(
+            table.kinds[i] == "percent"
+            for i in _value_columns(table)
+            if table.kinds[i] != "int" and table.kinds[i] != "money"
+        ):
+            right["axisLabel"] = {"formatter": "{value}%"}
+        y_axis = [{"type": "value"}, right]
     else:
         y_axis = [{"type": "value"}]
     option.update(
@@ -121,7 +128,8 @@ def _heatmap(table: Table) -> dict[str, Any]:
         grid={"left": 120, "right": 40, "top": 20, "bottom": 110},
         xAxis={"type": "category", "data": [table.columns[i] for i in cols], "splitArea": {"show": True},
                "axisLabel": {"rotate": 30 if len(cols) > 6 else 0}},
-        yAxis={"type": "category", "data": [row[0] for row in table.rows], "splitArea": {"show": True}},
+        yAxis={"type": "category", "data": [row[0] for row in table.rows], "splitArea": {"show": True},
+               "inverse": True},  # rows top to bottom, as in the table
         visualMap={"min": 0, "max": top or 1, "calculable": True, "orient": "horizontal", "left": "center",
                    "bottom": 0, "inRange": {"color": ["#f4f8ff", "#2f6fde"]}},
         series=[{"type": "heatmap", "data": data, "label": {"show": len(data) <= 80}}],

@@ -56,7 +56,7 @@ class Dim:
 # --- name look-ups (one query each, for the groups that came back) -----------------------------
 
 
-def _choices(choices: Sequence[tuple[Any, Any]]) -> Callable[[Iterable[Any]], dict[Any, str]]:
+def choice_names(choices: Sequence[tuple[Any, Any]]) -> Callable[[Iterable[Any]], dict[Any, str]]:
     return lambda values: {k: str(v) for k, v in choices}
 
 
@@ -210,13 +210,13 @@ D: dict[str, Dim] = {
     for d in [
         field_dim("source", _("source"), C, "source_id", names=_source_names, link="source"),
         Dim("age-band", _("age band"), lambda s: age_band(s.c + "birth_date"), order=AGE_ORDER),
-        field_dim("income-band", _("income band"), C, "income_band", names=_choices(IncomeBand.choices),
+        field_dim("income-band", _("income band"), C, "income_band", names=choice_names(IncomeBand.choices),
                   order=IncomeBand.values),
         field_dim("occupation", _("occupation"), C, "occupation", top=15),
         field_dim("district", _("home district"), C, "district", top=20),
         field_dim("interest", _("interest"), C, "interests__name", top=20),
-        field_dim("gender", _("gender"), C, "gender", names=_choices(Gender.choices), order=Gender.values),
-        field_dim("status", _("customer status"), C, "status", names=_choices(CustomerStatus.choices),
+        field_dim("gender", _("gender"), C, "gender", names=choice_names(Gender.choices), order=Gender.values),
+        field_dim("status", _("customer status"), C, "status", names=choice_names(CustomerStatus.choices),
                   order=CustomerStatus.values, link="status"),
         field_dim("site", _("site"), C, "site_id", names=_site_names, link="site"),
         field_dim("project", _("project"), C, "site__project_id", names=_project_names),
@@ -225,11 +225,11 @@ D: dict[str, Dim] = {
         Dim("buyer", _("buyers and non-buyers"),
             lambda s: Case(When(**{f"{s.c}status__in": DEAL_STATUSES}, then=Value("buyer")),
                            default=Value("non_buyer")),
-            names=_choices([("buyer", _("Buyers")), ("non_buyer", _("Non-buyers"))]),
+            names=choice_names([("buyer", _("Buyers")), ("non_buyer", _("Non-buyers"))]),
             order=["buyer", "non_buyer"]),
-        field_dim("level", _("intention level"), C, "intent_level", names=_choices(IntentionLevel.choices),
+        field_dim("level", _("intention level"), C, "intent_level", names=choice_names(IntentionLevel.choices),
                   order=IntentionLevel.values, link="level"),
-        field_dim("purpose", _("purpose"), C, "intent_purpose", names=_choices(Purpose.choices),
+        field_dim("purpose", _("purpose"), C, "intent_purpose", names=choice_names(Purpose.choices),
                   order=Purpose.values),
         field_dim("bedrooms", _("bedrooms"), C, "intent_bedrooms", names=_bedroom_names, chrono=True),
         field_dim("floor-preference", _("floor preference"), C, "intent_floor"),
@@ -248,7 +248,7 @@ D: dict[str, Dim] = {
         field_dim("unit-bedrooms", _("bedrooms"), U, "bedrooms", names=_bedroom_names, chrono=True),
         field_dim("building", _("building"), U, "building_id", names=_building_names),
         field_dim("unit-project", _("project"), U, "project_id", names=_project_names),
-        field_dim("unit-status", _("unit status"), U, "status", names=_choices(UnitStatus.choices),
+        field_dim("unit-status", _("unit status"), U, "status", names=choice_names(UnitStatus.choices),
                   order=UnitStatus.values),
         Dim("unit-area-band", _("area"), lambda s: _null_aware(s.u + "area", F(s.u + "area"), AREA_EDGES,
                                                              AREA_LAST), order=AREA_ORDER),
@@ -258,14 +258,14 @@ D: dict[str, Dim] = {
         Dim("floor-band", _("floor"), lambda s: _null_aware(s.u + "floor", F(s.u + "floor"), FLOOR_EDGES,
                                                           FLOOR_LAST), names=_floor_names, order=FLOOR_ORDER),
         # deals and activities (columns of the row itself)
-        field_dim("kind", _("kind"), "", "kind", names=_choices(ActivityKind.choices), order=ActivityKind.values),
+        field_dim("kind", _("kind"), "", "kind", names=choice_names(ActivityKind.choices), order=ActivityKind.values),
         field_dim("by", _("salesperson"), "", "user_id", names=_user_names, top=30),
         field_dim("by-team", _("team"), "", "user__agency_id", names=_agency_names),
         field_dim("payment-method", _("payment method"), K, "payment_method",
-                  names=_choices(PaymentMethod.choices), order=PaymentMethod.values),
-        field_dim("channel", _("payment channel"), "", "method", names=_choices(PaymentChannel.choices),
+                  names=choice_names(PaymentMethod.choices), order=PaymentMethod.values),
+        field_dim("channel", _("payment channel"), "", "method", names=choice_names(PaymentChannel.choices),
                   order=PaymentChannel.values),
-        Dim("ageing", _("ageing"), lambda s: ageing_band("due_date"), names=_choices(list(AGEING_NAMES.items())),
+        Dim("ageing", _("ageing"), lambda s: ageing_band("due_date"), names=choice_names(list(AGEING_NAMES.items())),
             order=AGEING_ORDER),
     ]
 }  # fmt: skip

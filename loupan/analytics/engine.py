@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
-
 from .dims import Dim
 from .registry import Measure, Part, Ratio, Report, Share
 from .sources import SOURCES, Filters, Source
@@ -179,6 +177,3 @@ def run(report: Report, *, user: Any, filters: Filters | None = None) -> Table:
     if len(report.dims) == 2:
         return _pivot(report, user, filters)
     return _grouped(report, user, filters)
-
-
-__all__ = ["Q", "Table", "run"]

@@ -1,7 +1,8 @@
 """Purchase-intention segments: k-means (scikit-learn) on budget, area, bedrooms, age and purpose.
 
-The number of segments is chosen by the data (the best silhouette for k = 2..7) unless
-the caller asks for one. Above ``SAMPLE_SIZE`` intentions an evenly spread sample
+The number of segments is chosen by the data (the best silhouette for k = 2..8, where two
+must win by 0.1) unless the caller asks for one. Budgets and areas are clustered on a log
+scale. Above ``SAMPLE_SIZE`` intentions an evenly spread sample
 (every n-th id, chosen in SQL) is clustered; sizes are the sample's shares of the whole.
 Each segment gets a plain-language label from its centre: "young families, 2-3 million,
 3 bedrooms, self-use".
@@ -25,7 +26,8 @@ from loupan.customers.choices import Purpose
 
 SAMPLE_SIZE = 50_000
 SILHOUETTE_SAMPLE = 2_000
-K_RANGE = range(2, 8)
+K_RANGE = range(2, 9)
+TWO_MARGIN = 0.1  # silhouette points by which k=2 must beat the best larger k
 K_MAX = 10
 PURPOSES = [p for p in Purpose.values]
 PURPOSE_WEIGHT = 0.7  # the one-hot purpose columns count a little less than the numbers
@@ -87,12 +89,14 @@ def _features(numbers: np.ndarray, purposes: np.ndarray) -> tuple[np.ndarray, np
     medians = np.nanmedian(numbers, axis=0)
     medians = np.where(np.isnan(medians), 0.0, medians)
     filled = np.where(np.isnan(numbers), medians, numbers)
-    mean, std = filled.mean(axis=0), filled.std(axis=0)
+    scaled = filled.copy()
+    scaled[:, :2] = np.log(np.maximum(scaled[:, :2], 1.0))  # budgets and areas: ratios matter, not sums
+    mean, std = scaled.mean(axis=0), scaled.std(axis=0)
     std = np.where(std == 0, 1.0, std)
     onehot = np.zeros((len(purposes), len(PURPOSES)))
     known = purposes >= 0
     onehot[np.arange(len(purposes))[known], purposes[known]] = PURPOSE_WEIGHT
-    return np.hstack([(filled - mean) / std, onehot]), filled, medians
+    return np.hstack([(scaled - mean) / std, onehot]), filled, medians
 
 
 def _fit(x: np.ndarray, k: int | None) -> tuple[Any, np.ndarray, float | None]:
@@ -118,9 +122,14 @@ def _fit_each(x: np.ndarray, k: int | None) -> tuple[Any, np.ndarray, float | No
         if c > 1 and len(set(model.labels_)) > 1:
             score = float(silhouette_score(x, model.labels_, sample_size=min(SILHOUETTE_SAMPLE, len(x)),
                                            random_state=0))  # fmt: skip
-        if best is None or (score is not None and (best[2] is None or score > best[2])):
+        if best is None or (score is not None and (best[2] is None or score > best[2] + _margin(c, best))):
             best = (model, model.labels_, score)
     return best
+
+
+def _margin(k: int, best: tuple) -> float:
+    """Two segments rarely guide a product decision: a larger k wins unless two is clearly better."""
+    return -TWO_MARGIN if best[0].n_clusters == 2 and k > 2 else 0.0
 
 
 def _budget_text(wan: float) -> str:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loupan.sales.choices import SubscriptionStatus
 
-from ..dims import D, _choices, as_float, field_dim
+from ..dims import D, as_float, choice_names, field_dim
 from ..registry import Measure, Report, average, by_title, count, register, total
 
 SUBSCRIPTIONS = count("count", _("Subscriptions"))
@@ -25,7 +25,7 @@ MAX_DISCOUNT = Measure("max_discount", _("Largest discount (%)"), lambda s: Max(
 RESERVATIONS = count("count", _("Reservations"))
 DEPOSITS = total("deposits", _("Deposits"), "deposit")
 SUB_STATUS = field_dim("subscription-status", _("subscription status"), "", "status",
-                       names=_choices(SubscriptionStatus.choices), order=SubscriptionStatus.values)  # fmt: skip
+                       names=choice_names(SubscriptionStatus.choices), order=SubscriptionStatus.values)  # fmt: skip
 
 
 def _signed(s):  # noqa: ANN001, ANN202

@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
-from django.template.defaultfilters import floatformat
 
 register = template.Library()
 
@@ -15,14 +13,15 @@ register = template.Library()
 def cell(value: Any, kind: str) -> str:
     if value is None:
         return "—"
+    # Thousands separated with commas in every language (Chinese locale formats group nothing).
     if kind == "money":
-        return intcomma(floatformat(value, 0))
+        return f"{float(value):,.0f}"
     if kind == "percent":
-        return f"{floatformat(value, 1)}%"
+        return f"{float(value):.1f}%"
     if kind == "number":
-        return floatformat(value, 2)
+        return f"{float(value):,.2f}"
     if kind == "int":
-        return intcomma(value)
+        return f"{int(value):,}"
     return str(value)
 
 
