@@ -269,8 +269,11 @@ def release_idle_customers(*, now: dt.datetime | None = None, actor: User | None
     """Move customers nobody followed up for their site's limit into the site's pool.
 
     Runs daily (Celery beat, or the embedded scheduler). Customers in a deal
-    (subscribed, contracted, owner) are never released.
+    (subscribed, contracted, owner) are never released, nor those an agent brought while
+    the registration's protection period lasts.
     """
+    from loupan.channels.selectors import protected_customer_ids  # channels builds on customers
+
     now = now or timezone.now()
     released = 0
     for site in Site.objects.filter(is_active=True):
@@ -278,7 +281,7 @@ def release_idle_customers(*, now: dt.datetime | None = None, actor: User | None
             cutoff = now - dt.timedelta(days=site.pool_days_for(status))
             idle = Customer.objects.filter(
                 site=site, status=status, in_pool=False, owner__isnull=False, last_touched_at__lt=cutoff
-            )
+            ).exclude(pk__in=protected_customer_ids(now))  # an agency's protection period after the visit
             released += _release_in_bulk(idle, actor=actor, action="auto_release", now=now)
     return {"released": released}
 

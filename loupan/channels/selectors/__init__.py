@@ -4,6 +4,7 @@ from .commission import commission_agencies, commission_lines, commission_totals
 from .kpis import Period, kpi_rows, kpi_site, kpi_teams, parse_period
 from .registrations import (
     live_contract,
+    protected_customer_ids,
     protection_conflict,
     registration_conflict,
     registration_list,
@@ -21,6 +22,7 @@ __all__ = [
     "kpi_teams",
     "parse_period",
     "live_contract",
+    "protected_customer_ids",
     "protection_conflict",
     "registration_conflict",
     "registration_list",

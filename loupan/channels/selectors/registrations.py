@@ -14,7 +14,7 @@ from loupan.core.masking import mask_phone
 from loupan.customers.models import Customer
 from loupan.org.models import Site
 
-from ..choices import ContractStatus
+from ..choices import ContractStatus, RegistrationStatus
 from ..models import AgencyContract, Registration
 
 
@@ -68,6 +68,14 @@ def registration_conflict(*, site: Site, phone: str) -> Conflict | None:
             phone=mask_phone(phone),
         )
     return None
+
+
+def protected_customer_ids(now: dt.datetime | None = None) -> QuerySet:
+    """Customers an agent brought whose protection period after the visit still runs (the
+    nightly pool release leaves them with the agent), as a subquery of ids."""
+    return Registration.objects.filter(
+        status=RegistrationStatus.CONFIRMED, protected_until__gt=now or timezone.now(), customer__isnull=False
+    ).values("customer_id")
 
 
 def registration_list(

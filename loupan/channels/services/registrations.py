@@ -3,9 +3,10 @@
 A registration protects a phone at a site for the agent while it is pending and within
 its deadline to bring the customer (the site's ``registration_visit_days``). Site staff
 confirm the visit: the customer is created (or, from the pool, attached) owned by the
-agent, and the registration then records the protection period after the visit
-(``registration_protection_days``). Conflicts (撞单) answer 409 ``already_protected`` with
-nothing but the masked phone: no owner, no agency, no name.
+agent, and the registration then protects that customer for the site's
+``registration_protection_days`` (the nightly pool release leaves it with the agent).
+Conflicts (撞单) answer 409 ``already_protected`` with nothing but the masked phone: no
+owner, no agency, no name.
 """
 
 from __future__ import annotations

@@ -43,3 +43,14 @@ def test_agent_registers_and_site_manager_confirms_the_visit(world, new_page, li
 
     agent.goto(f"{live_server.url}/customers/")
     assert "欧阳先生" in agent.content()
+
+    # The visit counts on the one KPI board: the agent's row, and the manager's chart draws.
+    agent.goto(f"{live_server.url}/channels/kpis/")
+    row = agent.locator(f"tr[data-user='{world.ag1.pk}']")
+    assert "赵代理" in row.inner_text() and agent.locator("tr[data-user]").count() == 1
+    manager.goto(f"{live_server.url}/channels/kpis/?site={world.s1.pk}")
+    manager.locator("[data-chart='kpi-chart'][data-rendered='true']").wait_for()
+    assert manager.locator("tr[data-user]").count() == 3  # s1a, s1b and ag1, one board for all
+    cells = manager.locator(f"tr[data-user='{world.ag1.pk}'] td").all_inner_texts()
+    assert cells[0] == "1" and cells[3:5] == ["1", "1"]  # ranked first: one new customer, one visit
+    assert manager.errors == [] and agent.errors == []

@@ -208,3 +208,25 @@ def test_ending_the_contract_offboards_every_agent_at_once(ch) -> None:
     assert ch.contract.status == "ended" and not w.agency.is_active
     assert ch.contract.end == timezone.localdate() == w.agency.contract_end
     assert Customer.objects.count() == 2  # nothing deleted
+
+
+def test_the_protection_period_after_the_visit_keeps_the_customer_from_the_pool(ch) -> None:
+    from loupan.customers.services import release_idle_customers
+
+    w = ch.w
+    w.s1.pool_after_days = 3
+    w.s1.registration_protection_days = 10
+    w.s1.save()
+    reg = services.registration_confirm_visit(actor=w.sm1, registration=register(w.ag1, w.s1))
+    idle_since = timezone.now() - dt.timedelta(days=5)
+    Customer.objects.filter(pk=reg.customer_id).update(last_touched_at=idle_since)
+    other = CustomerFactory(site=w.s1, owner=w.ag1, phone="13700007777", last_touched_at=idle_since)
+    assert release_idle_customers() == {"released": 1}  # the other one, not the protected one
+    reg.customer.refresh_from_db()
+    other.refresh_from_db()
+    assert reg.customer.owner == w.ag1 and not reg.customer.in_pool and other.in_pool
+    # Once the protection is over, the usual idle rule applies.
+    later = timezone.now() + dt.timedelta(days=11)
+    assert release_idle_customers(now=later) == {"released": 1}
+    reg.customer.refresh_from_db()
+    assert reg.customer.in_pool
