@@ -100,7 +100,8 @@ def _by_user(qs, key: str, **aggregates: Any) -> dict[int, dict[str, Any]]:  # n
 
 
 def _numbers(site: Site, period: Period, now: dt.datetime) -> dict[int, dict[str, Any]]:
-    """Every number of every person at the site in the period: five grouped queries."""
+    """Every number of every person of the site (its frontline staff, and anyone with numbers
+    there) in the period: six grouped queries, each served by an index."""
     start, end = period.start, period.end
     # The first owner: the sales credit, unless a pool claim moved it (then whoever created it).
     claimed = Exists(PoolClaim.objects.filter(customer=OuterRef("pk")))
@@ -110,16 +111,10 @@ def _numbers(site: Site, period: Period, now: dt.datetime) -> dict[int, dict[str
         ),
         "first_owner", new_customers=Count("id"),
     )  # fmt: skip
-    visits = _by_user(
-        Activity.objects.filter(customer__site=site, occurred_at__gte=start, occurred_at__lt=end),
-        "user", visits=Count("id", filter=Q(kind=ActivityKind.VISIT)),
-        revisits=Count("id", filter=Q(kind=ActivityKind.REVISIT)),
-    )  # fmt: skip
-    changed = UnitChange.objects.filter(to_subscription=OuterRef("pk"))
     subs = _by_user(
         Subscription.objects.filter(customer__site=site, created_at__gte=start, created_at__lt=end)
         .exclude(status=SubscriptionStatus.CANCELLED)
-        .exclude(Exists(changed)),
+        .exclude(Exists(UnitChange.objects.filter(to_subscription=OuterRef("pk")))),
         "customer__credited_to", subscriptions=Count("id"),
     )  # fmt: skip
     contracts = _by_user(
@@ -132,7 +127,27 @@ def _numbers(site: Site, period: Period, now: dt.datetime) -> dict[int, dict[str
         Customer.objects.filter(site=site, next_action_at__gte=start, next_action_at__lt=min(end, now)),
         "owner", overdue_follow_ups=Count("id"),
     )  # fmt: skip
-    merged: dict[int, dict[str, Any]] = {}
+    # Visits by the people of the site (and anyone with numbers there), grouped by the
+    # customer's site and kept for this one: phrased so the activities are reached through
+    # their author's index, not by walking every customer of the site.
+    people = set(User.objects.filter(sites=site, role__in=list(FRONTLINE_ROLES)).values_list("pk", flat=True))
+    people |= set(new) | set(subs) | set(contracts) | set(overdue)
+    visit_rows = (
+        Activity.objects.filter(
+            user_id__in=sorted(people), occurred_at__gte=start, occurred_at__lt=end,
+            kind__in=[ActivityKind.VISIT, ActivityKind.REVISIT],
+        )
+        .values("user", "customer__site")
+        .annotate(visits=Count("id", filter=Q(kind=ActivityKind.VISIT)),
+                  revisits=Count("id", filter=Q(kind=ActivityKind.REVISIT)))
+        .order_by()
+    )  # fmt: skip
+    visits = {
+        row["user"]: {"visits": row["visits"], "revisits": row["revisits"]}
+        for row in visit_rows
+        if row["customer__site"] == site.pk
+    }
+    merged: dict[int, dict[str, Any]] = {pk: {} for pk in people}
     for part in (new, visits, subs, contracts, overdue):
         for user_id, values in part.items():
             merged.setdefault(user_id, {}).update(values)
@@ -170,16 +185,14 @@ def kpi_rows(
     anyone else frontline with numbers there), ranked. Non-managers get their own row only."""
     now = now or timezone.now()
     numbers = _numbers(site, period, now)
-    people = (
-        User.objects.filter(Q(sites=site) | Q(pk__in=list(numbers)), role__in=list(FRONTLINE_ROLES))
-        .select_related("agency")
-        .distinct()
+    people = User.objects.filter(pk__in=sorted(numbers), role__in=list(FRONTLINE_ROLES)).select_related(
+        "agency"
     )
     targets = {t.user_id: t for t in KpiTarget.objects.filter(site=site, month=period.month)}
     rows = [
         _row(person, numbers.get(person.pk, {}), targets.get(person.pk))
         for person in people
-        if person.is_active or person.pk in numbers
+        if person.is_active or any(numbers[person.pk].values())
     ]
     _rank(rows)
     if not can(user, "kpi.all_rows", site):
