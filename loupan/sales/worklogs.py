@@ -156,7 +156,7 @@ def worklog_day(*, reader: Any, user: User, date: dt.date) -> WorkLog:
         for s in subscriptions.select_related("customer", "unit__building").order_by("created_at", "id")[:ENTRY_LIMIT]
     ]  # fmt: skip
     entries += [
-        _entry(c.created_at, "contract", c.status, _("Contract"), c.customer, c.pk,
+        _entry(c.created_at, "contract", c.status, _("Sales contract"), c.customer, c.pk,
                f"{c.unit.building.name} {c.unit.number}", amount=f"{c.price:.2f}")
         for c in contracts.select_related("customer", "unit__building").order_by("created_at", "id")[:ENTRY_LIMIT]
     ]  # fmt: skip
