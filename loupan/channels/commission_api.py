@@ -41,7 +41,8 @@ class CommissionView(APIView):
     permission_classes = [policy_permission("commission.read", "commission.settle")]
 
     @extend_schema(
-        parameters=[OpenApiParameter("agency", int, required=True), OpenApiParameter("period", str)]
+        parameters=[OpenApiParameter("agency", int, required=True), OpenApiParameter("period", str)],
+        responses=OpenApiTypes.OBJECT,
     )
     def get(self, request):  # noqa: ANN001, ANN201
         agency = _agency(request.query_params.get("agency"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
@@ -31,7 +32,8 @@ class KpiView(APIView):
         parameters=[
             OpenApiParameter("site", int, required=True),
             OpenApiParameter("period", str, description="YYYY-MM (default: this month)"),
-        ]
+        ],
+        responses=OpenApiTypes.OBJECT,
     )
     def get(self, request):  # noqa: ANN001, ANN201
         if not can(request.user, "kpi.read"):
