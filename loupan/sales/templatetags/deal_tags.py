@@ -47,3 +47,10 @@ def yuan(value: Any) -> str:
         return f"{Decimal(value):,.2f}"
     except (InvalidOperation, ValueError, TypeError):
         return str(value)
+
+
+@register.inclusion_tag("sales/_overdue_stat.html", takes_context=True)
+def overdue_subscriptions_stat(context: template.Context) -> dict[str, Any]:
+    """The managers' home-page count of subscriptions past their deadline to sign (one query),
+    linking to those subscriptions in the deal list."""
+    return {"count": selectors.overdue_subscriptions(user=context["request"].user).count()}

@@ -222,3 +222,19 @@ def test_change_of_unit_to_a_unit_taken_meanwhile_shows_the_conflict(world, deal
     response = client.post(url, {"unit": target.pk})
     assert response.status_code == 200 and response.context["form"].errors
     assert Subscription.objects.get(pk=sub.pk).status == "active"
+
+
+def test_the_managers_home_page_counts_overdue_subscriptions(world, deals) -> None:  # noqa: ANN001
+    make_overdue(subscribe(world, deals))
+    home = client_for(world.sm1).get(reverse("home")).content.decode()
+    assert "overdue-subscriptions stat-danger" in home and f"{reverse('sales:deal_list')}?overdue=on" in home
+    assert "overdue-subscriptions" not in client_for(world.s1a).get(reverse("home")).content.decode()
+    other = client_for(world.sm2).get(reverse("home")).content.decode()
+    assert 'overdue-subscriptions"' in other  # no danger colour: none in sm2's scope
+
+
+def test_reservations_have_a_navigation_entry(world, deals) -> None:  # noqa: ANN001
+    body = client_for(world.s1a).get(reverse("sales:reservation_list")).content.decode()
+    assert (
+        f'<a href="{reverse("sales:reservation_list")}" class="active" aria-current="page">认筹</a>' in body
+    )
