@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportKind(models.TextChoices):
@@ -42,7 +43,7 @@ class WebhookEvent(models.TextChoices):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("webhook delivery", "Pending")
     SENDING = "sending", _("Sending")
     DELIVERED = "delivered", _("Delivered")
     FAILED = "failed", _("Failed")

@@ -51,7 +51,9 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     if job.status != ImportStatus.DRAFT:
         return redirect("exchange:detail", pk=job.pk)
-    form = MappingForm(request.POST or None, kind=job.kind, mapping=job.mapping)
+    # In the file's column order (PostgreSQL's jsonb does not keep the keys' order).
+    mapping = {h: job.mapping.get(h, "") for h in services.file_headers(job)}
+    form = MappingForm(request.POST or None, kind=job.kind, mapping=mapping)
     if request.method == "POST" and form.is_valid():
         mapping = form.mapping()
         try:
