@@ -34,6 +34,14 @@ class PriceFile:
     floor_premiums: dict[int, Decimal] = field(default_factory=dict)
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
     rows: int = 0
+    unit_rows: dict[str, tuple[int, str]] = field(default_factory=dict)  # number -> (row, column)
+
+    def check_units(self, numbers: set[str]) -> None:
+        """Row errors for unit numbers the building does not have (sorted by row)."""
+        for number, (row, column) in self.unit_rows.items():
+            if number not in numbers:
+                self.errors.append((row, column, _("Unit %(u)s is not in this building.") % {"u": number}))
+        self.errors.sort(key=lambda e: e[0])
 
 
 def _column_of(header: str) -> str | None:
@@ -112,6 +120,7 @@ def _read_rows(table: Any, result: PriceFile) -> None:
                 result.errors.append((row, label["number"], message))
                 continue
             seen_units[number] = row
+            result.unit_rows[number] = (row, label["number"])
             try:
                 result.prices[number] = _decimal(values.get("unit_price"))
             except (InvalidOperation, ValueError):

@@ -319,6 +319,8 @@ def price_upload(request: HttpRequest, pk: int) -> HttpResponse:
     row_errors: list[tuple[int, str, str]] = []
     if request.method == "POST" and form.is_valid():
         parsed = read_price_file(form.cleaned_data["file"])
+        if parsed.unit_rows:
+            parsed.check_units(set(building.units.values_list("number", flat=True)))
         row_errors = parsed.errors
         if not row_errors:
             try:
