@@ -661,6 +661,11 @@ def seed(*, customers: int, seed: int, today: dt.date | None = None, batch_size:
         from loupan.sales.demo import seed_deals
 
         seed_deals(list(sites.values()), seed, today=today, actor=users[f"{DEMO_PREFIX}admin"])
+        # --- the reception desk's rotation (接待轮序): every salesperson and agent of the site ---
+        from loupan.sales.services import reception_slot_add_all
+
+        for site in sites.values():
+            reception_slot_add_all(actor=users[f"{DEMO_PREFIX}admin"], site=site)
     result.sites = len(sites)
     result.users = len(users)
     return result

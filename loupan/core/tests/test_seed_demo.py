@@ -19,7 +19,7 @@ from loupan.customers.selectors import customers_to_follow_up
 from loupan.customers.services import release_idle_customers
 from loupan.customers.validation import name_initials
 from loupan.org.models import Agency, Company, Site, User
-from loupan.sales.models import Activity
+from loupan.sales.models import Activity, ReceptionSlot
 
 N = 400
 
@@ -129,6 +129,9 @@ def test_counts_roles_and_organisation() -> None:
         assert staff.filter(role="site_manager").count() == 1
         assert 4 <= staff.filter(role="sales").count() <= 6
         assert site.customers.exists()
+        # The reception desk works at once: everyone who receives walk-ins is in the rotation.
+        in_rotation = set(ReceptionSlot.objects.filter(site=site).values_list("user_id", flat=True))
+        assert set(staff.filter(role="sales").values_list("pk", flat=True)) <= in_rotation
     agency = Agency.objects.get(name=demo.AGENCY_NAME)
     agent_sites = Site.objects.filter(staff__role="agent", staff__agency=agency).distinct()
     assert agent_sites.count() == 2
