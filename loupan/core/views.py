@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django import forms
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_denied
-from .errors import NotAllowed, NotFound, ValidationFailed
+from .errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from .models import AuditEvent
 from .policy import can
 
@@ -76,6 +77,18 @@ def add_service_errors(
         target = name if name in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+@contextmanager
+def errors_on_form(form: forms.Form, aliases: dict[str, str] | None = None) -> Iterator[None]:
+    """Run a service call for a bound form: its ``ValidationFailed`` lands on the fields and a
+    ``Conflict`` on top of the form, and the rest of the block (the success path) is skipped."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        add_service_errors(form, exc, aliases)
+    except Conflict as exc:
+        form.add_error(None, exc.detail)
 
 
 def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> Page:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from loupan.core.errors import Conflict, ValidationFailed
-from loupan.core.views import add_service_errors, paginate, require_can, web_errors
+from loupan.core.views import add_service_errors, errors_on_form, paginate, require_can, web_errors
 
 from . import services
 from .choices import Role
@@ -152,7 +152,7 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         sites = list(form.cleaned_data["sites"])
         password = form.cleaned_data["password"]
-        try:
+        with errors_on_form(form):
             if target is None:
                 target = services.user_create(
                     actor=request.user, data=form.service_data(), password=password, sites=sites
@@ -162,11 +162,6 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     actor=request.user, user=target, data=form.service_data(), password=password or None,
                     sites=sites,
                 )  # fmt: skip
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        except Conflict as exc:
-            form.add_error(None, exc.detail)
-        else:
             messages.success(request, _("User %(name)s saved.") % {"name": target.display_name})
             return redirect("org:users")
     deactivate_form = (

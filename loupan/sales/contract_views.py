@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from loupan.core.errors import Conflict, ValidationFailed
 from loupan.core.policy import can
-from loupan.core.views import add_service_errors, require_can, web_errors
+from loupan.core.views import errors_on_form, require_can, web_errors
 
 from . import selectors
 from . import services as ds
@@ -85,16 +85,11 @@ def payment_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = PaymentForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with errors_on_form(form):
             payment, created = ds.payment_record(
                 actor=request.user, contract=contract, amount=data["amount"], method=data["method"],
                 received_at=data["received_at"], idempotency_key=f"web:{data['token']}",
             )  # fmt: skip
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        except Conflict as exc:
-            form.add_error(None, exc.detail)
-        else:
             if created:
                 messages.success(request, _("Payment of %(amount)s recorded.") % {"amount": payment.amount})
             else:
@@ -206,16 +201,11 @@ def contract_change_unit(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with errors_on_form(form):
             change = ds.contract_change_unit(
                 actor=request.user, contract=contract, new_unit=data["unit"], price=data["price"],
                 payment_method=data.get("payment_method") or None, reason=data["reason"],
             )  # fmt: skip
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        except Conflict as exc:
-            form.add_error(None, exc.detail)
-        else:
             messages.success(
                 request,
                 _("Changed from unit %(old)s to %(new)s; %(paid)s carried over.")

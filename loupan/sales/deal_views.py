@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from loupan.core.errors import Conflict, ValidationFailed
 from loupan.core.policy import can
 from loupan.core.scoping import scope_for
-from loupan.core.views import add_service_errors, paginate, require_can, web_errors
+from loupan.core.views import add_service_errors, errors_on_form, paginate, require_can, web_errors
 from loupan.customers.selectors import customer_queryset
 
 from . import selectors
@@ -222,16 +222,11 @@ def subscription_change_unit(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with errors_on_form(form):
             change = ds.subscription_change_unit(
                 actor=request.user, subscription=s, new_unit=data["unit"], price=data["price"],
                 reason=data["reason"],
             )  # fmt: skip
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        except Conflict as exc:
-            form.add_error(None, exc.detail)
-        else:
             messages.success(
                 request,
                 _("Changed from unit %(old)s to %(new)s.")

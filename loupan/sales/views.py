@@ -17,8 +17,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from loupan.core.errors import Conflict, ValidationFailed
-from loupan.core.views import add_service_errors, require_can, web_errors
+from loupan.core.errors import Conflict
+from loupan.core.views import errors_on_form, require_can, web_errors
 from loupan.inventory.choices import UnitStatus
 from loupan.inventory.models import Unit
 
@@ -45,16 +45,11 @@ def subscription_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         customer = form.cleaned_data["customer"]
         require_can(request, "deal.create", customer)
-        try:
+        with errors_on_form(form):
             ds.subscription_create(
                 actor=request.user, unit=unit, customer=customer, price=form.cleaned_data["price"],
                 deposit=form.cleaned_data["deposit"], sign_deadline=form.cleaned_data["sign_deadline"],
             )  # fmt: skip
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        except Conflict as exc:
-            form.add_error(None, exc.detail)
-        else:
             messages.success(
                 request,
                 _("%(customer)s subscribed unit %(unit)s.")
@@ -99,16 +94,11 @@ def contract_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with errors_on_form(form):
             contract = ds.contract_create(
                 actor=request.user, subscription=subscription, payment_method=data["payment_method"],
                 price=data["price"], installments=data.get("installments"),
             )  # fmt: skip
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        except Conflict as exc:
-            form.add_error(None, exc.detail)
-        else:
             if contract.status == "pending_approval":
                 messages.warning(
                     request,
