@@ -97,12 +97,16 @@ def customers_to_follow_up(*, user: Any, on: dt.date | None = None) -> QuerySet[
 
 
 def customers_about_to_pool(*, user: Any, warning_days: int = 3) -> list[Customer]:
-    """The user's own customers that go to the pool within ``warning_days``, soonest first."""
+    """The user's own customers that go to the pool within ``warning_days``, soonest first
+    (not those an agency's protection period keeps with their agent beyond that)."""
+    from loupan.channels.selectors import protected_customer_ids  # channels builds on customers
+
     from .services import RELEASABLE_STATUSES
 
     now = timezone.now()
     candidates = []
     owned = customer_queryset(user).filter(owner_id=user.pk, status__in=RELEASABLE_STATUSES)
+    owned = owned.exclude(pk__in=protected_customer_ids(now + dt.timedelta(days=warning_days)))
     for site in _sites_of(user):
         for status in RELEASABLE_STATUSES:
             limit = dt.timedelta(days=site.pool_days_for(status) - warning_days)

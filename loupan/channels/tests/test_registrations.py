@@ -211,6 +211,7 @@ def test_ending_the_contract_offboards_every_agent_at_once(ch) -> None:
 
 
 def test_the_protection_period_after_the_visit_keeps_the_customer_from_the_pool(ch) -> None:
+    from loupan.customers.selectors import customers_about_to_pool
     from loupan.customers.services import release_idle_customers
 
     w = ch.w
@@ -221,6 +222,8 @@ def test_the_protection_period_after_the_visit_keeps_the_customer_from_the_pool(
     idle_since = timezone.now() - dt.timedelta(days=5)
     Customer.objects.filter(pk=reg.customer_id).update(last_touched_at=idle_since)
     other = CustomerFactory(site=w.s1, owner=w.ag1, phone="13700007777", last_touched_at=idle_since)
+    # The home page warns the agent about the one that will go, not the protected one.
+    assert [c.pk for c in customers_about_to_pool(user=w.ag1)] == [other.pk]
     assert release_idle_customers() == {"released": 1}  # the other one, not the protected one
     reg.customer.refresh_from_db()
     other.refresh_from_db()
