@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -72,10 +73,10 @@ def add_service_errors(
 ) -> None:
     """Put a service's ``{field: [messages]}`` on the form's fields (others on top)."""
     aliases = aliases or {}
-    for field, messages in exc.errors.items():
+    for field, field_messages in exc.errors.items():
         name = aliases.get(field, field)
         target = name if name in form.fields else None
-        for message in messages:
+        for message in field_messages:
             form.add_error(target, message)
 
 
@@ -89,6 +90,24 @@ def errors_on_form(form: forms.Form, aliases: dict[str, str] | None = None) -> I
         add_service_errors(form, exc, aliases)
     except Conflict as exc:
         form.add_error(None, exc.detail)
+
+
+def service_error_text(exc: ValidationFailed) -> str:
+    """A service's field errors as one sentence, for a page that has no form to put them on."""
+    return " ".join(message for field_messages in exc.errors.values() for message in field_messages)
+
+
+@contextmanager
+def errors_as_messages(request: HttpRequest) -> Iterator[None]:
+    """Run a button's service call: a ``Conflict`` or ``ValidationFailed`` becomes an error
+    message on the next page and the rest of the block (the success path) is skipped. The
+    same shape as ``errors_on_form``, for POST actions that have no form to show again."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        messages.error(request, service_error_text(exc))
+    except Conflict as exc:
+        messages.error(request, exc.detail)
 
 
 def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> Page:

@@ -23,7 +23,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from loupan.core.errors import Conflict, ValidationFailed
 from loupan.core.policy import can
-from loupan.core.views import add_service_errors, is_htmx, paginate, require_can, web_errors
+from loupan.core.views import (
+    add_service_errors,
+    errors_as_messages,
+    is_htmx,
+    paginate,
+    require_can,
+    web_errors,
+)
 from loupan.org.models import Site
 from loupan.sales import services as sales_services
 from loupan.sales.models import Activity
@@ -211,10 +218,6 @@ def _back(request: HttpRequest, customer_pk: int) -> HttpResponse:
     return redirect("customers:list")
 
 
-def _error_message(exc: ValidationFailed) -> str:
-    return " ".join(m for msgs in exc.errors.values() for m in msgs)
-
-
 def _customer_action(
     request: HttpRequest, pk: int, action: str, perform: Callable[[Customer], str]
 ) -> HttpResponse:
@@ -222,12 +225,8 @@ def _customer_action(
     ``perform`` (its success message shown), its refusal shown as a message, then back."""
     customer = _scoped_customer(request, pk)
     require_can(request, f"customer.{action}", customer)
-    try:
+    with errors_as_messages(request):
         messages.success(request, perform(customer))
-    except ValidationFailed as exc:
-        messages.error(request, _error_message(exc))
-    except Conflict as exc:
-        messages.error(request, exc.detail)
     return _back(request, customer.pk)
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from loupan.core.errors import Conflict, ValidationFailed
 from loupan.core.policy import can
-from loupan.core.views import add_service_errors, require_can, web_errors
+from loupan.core.views import add_service_errors, errors_as_messages, require_can, web_errors
 
 from . import selectors, services
 from .choices import UnitStatus
@@ -191,15 +191,13 @@ def _unit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
     require_can(request, f"unit.{action}", unit)
     reason = request.POST.get("reason", "")[:200]
-    try:
+    with errors_as_messages(request):
         if action == "hold":
             services.unit_hold(actor=request.user, unit=unit, reason=reason)
             messages.success(request, _("Unit %(number)s is held.") % {"number": unit.number})
         else:
             services.unit_release(actor=request.user, unit=unit, reason=reason)
             messages.success(request, _("Unit %(number)s is on sale again.") % {"number": unit.number})
-    except Conflict as exc:
-        messages.error(request, exc.detail)
     return redirect(f"{reverse('inventory:grid', args=[unit.building_id])}?unit={unit.pk}")
 
 
@@ -256,11 +254,8 @@ def price_list_activate(request: HttpRequest, pk: int, version: int) -> HttpResp
     building = _scoped_building(request, pk)
     price_list = get_object_or_404(PriceList.objects.filter(building=building), version=version)
     require_can(request, "inventory.manage", building)
-    try:
+    with errors_as_messages(request):
         services.price_list_activate(actor=request.user, price_list=price_list)
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-    else:
         messages.success(request, _("Version %(v)d is active; the units are repriced.") % {"v": version})
     return redirect("inventory:price_lists", pk=building.pk)
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from loupan.core.errors import Conflict, ValidationFailed
 from loupan.core.policy import can
-from loupan.core.views import errors_on_form, require_can, web_errors
+from loupan.core.views import errors_as_messages, errors_on_form, require_can, web_errors
 
 from . import selectors
 from . import services as ds
@@ -139,11 +139,8 @@ def contract_handover(request: HttpRequest, pk: int) -> HttpResponse:
     """交房 (managers): refused with what is still owed when the contract is not paid."""
     contract = _scoped_contract(request, pk)
     require_can(request, "deal.handover", contract)
-    try:
+    with errors_as_messages(request):
         ds.handover(actor=request.user, contract=contract, notes=request.POST.get("notes", ""))
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-    else:
         messages.success(
             request,
             _("Unit %(unit)s handed over; the customer is an owner.") % {"unit": contract.unit.number},
@@ -160,11 +157,8 @@ def contract_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     require_can(request, "deal.cancel", contract)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
+    with errors_as_messages(request):
         record = ds.contract_cancel(actor=request.user, contract=contract, reason=reason)
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-    else:
         messages.success(
             request,
             _("Contract cancelled; unit %(unit)s is on sale again. %(paid)s had been paid.")
@@ -180,11 +174,8 @@ def contract_approve(request: HttpRequest, pk: int) -> HttpResponse:
     """A manager approves a discount above the limit; back to the page the button was on."""
     contract = _scoped_contract(request, pk)
     require_can(request, "deal.approve", contract)
-    try:
+    with errors_as_messages(request):
         ds.contract_approve(actor=request.user, contract=contract)
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-    else:
         messages.success(request, _("Discount approved; the contract is signed."))
     return back_or(request, reverse("sales:contract_detail", args=[contract.pk]))
 

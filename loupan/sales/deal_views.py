@@ -20,10 +20,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from loupan.core.errors import Conflict, ValidationFailed
+from loupan.core.errors import ValidationFailed
 from loupan.core.policy import can
 from loupan.core.scoping import scope_for
-from loupan.core.views import add_service_errors, errors_on_form, paginate, require_can, web_errors
+from loupan.core.views import (
+    add_service_errors,
+    errors_as_messages,
+    errors_on_form,
+    paginate,
+    require_can,
+    web_errors,
+)
 from loupan.customers.selectors import customer_queryset
 
 from . import selectors
@@ -160,11 +167,8 @@ def reservation_refund(request: HttpRequest, pk: int) -> HttpResponse:
     require_can(request, "deal.cancel", reservation)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
+    with errors_as_messages(request):
         ds.reservation_refund(actor=request.user, reservation=reservation, reason=reason)
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-    else:
         messages.success(request, _("Reservation no. %(n)d refunded.") % {"n": reservation.queue_number})
     return back_or(request, reverse("sales:reservation_list"))
 

@@ -17,8 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from loupan.core.errors import Conflict
-from loupan.core.views import errors_on_form, require_can, web_errors
+from loupan.core.views import errors_as_messages, errors_on_form, require_can, web_errors
 from loupan.inventory.choices import UnitStatus
 from loupan.inventory.models import Unit
 
@@ -68,13 +67,10 @@ def subscription_create(request: HttpRequest) -> HttpResponse:
 def subscription_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = get_object_or_404(Subscription.objects.visible_to(request.user), pk=pk)
     require_can(request, "deal.cancel", subscription)
-    try:
+    with errors_as_messages(request):
         ds.subscription_cancel(
             actor=request.user, subscription=subscription, reason=request.POST.get("reason", "")
         )
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-    else:
         messages.success(request, _("The subscription is cancelled; the unit is on sale again."))
     return redirect("sales:subscription_detail", pk=subscription.pk)
 

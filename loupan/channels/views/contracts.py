@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from loupan.core.errors import Conflict, ValidationFailed
 from loupan.core.policy import can
-from loupan.core.views import add_service_errors, paginate, require_can, web_errors
+from loupan.core.views import add_service_errors, errors_as_messages, paginate, require_can, web_errors
 
 from .. import services
 from ..forms import ContractForm, RenewForm
@@ -70,16 +70,11 @@ def contract_renew(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "; ".join(m for msgs in form.errors.values() for m in msgs))
         return redirect("channels:contracts")
-    try:
+    with errors_as_messages(request):
         new = services.agency_contract_renew(
             actor=request.user, contract=contract, end=form.cleaned_data["end"],
             rate_percent=form.cleaned_data["rate_percent"],
         )  # fmt: skip
-    except ValidationFailed as exc:
-        messages.error(request, "; ".join(m for msgs in exc.errors.values() for m in msgs))
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-    else:
         messages.success(request, _("Contract renewed from %(start)s.") % {"start": f"{new.start:%Y-%m-%d}"})
     return redirect("channels:contracts")
 
@@ -90,13 +85,10 @@ def contract_renew(request: HttpRequest, pk: int) -> HttpResponse:
 def contract_end(request: HttpRequest, pk: int) -> HttpResponse:
     require_can(request, "agency_contract.manage")
     contract = get_object_or_404(AgencyContract.objects.select_related("agency"), pk=pk)
-    try:
+    with errors_as_messages(request):
         result = services.agency_contract_end(
             actor=request.user, contract=contract, reason=request.POST.get("reason", "")
         )
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-    else:
         messages.success(
             request,
             _(

@@ -17,7 +17,7 @@ from loupan.core.errors import Conflict, ValidationFailed
 from loupan.core.masking import mask_phone
 from loupan.core.policy import can
 from loupan.core.scoping import scope_for
-from loupan.core.views import add_service_errors, paginate, require_can, web_errors
+from loupan.core.views import add_service_errors, errors_as_messages, paginate, require_can, web_errors
 from loupan.customers.models import Customer
 
 from .. import services
@@ -82,11 +82,8 @@ def referral_create(request: HttpRequest) -> HttpResponse:
 
 def _act(request: HttpRequest, pk: int, perform: Callable[[Referral], object], done: str) -> HttpResponse:
     referral = get_object_or_404(Referral.objects.visible_to(request.user).select_related("referred"), pk=pk)
-    try:
+    with errors_as_messages(request):
         perform(referral)
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-    else:
         messages.success(request, done)
     return redirect("channels:referrals")
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from loupan.core.errors import Conflict, ValidationFailed
 from loupan.core.masking import mask_phone
 from loupan.core.policy import can
-from loupan.core.views import add_service_errors, paginate, require_can, web_errors
+from loupan.core.views import add_service_errors, errors_as_messages, paginate, require_can, web_errors
 
 from .. import selectors, services
 from ..forms import RegistrationFilterForm, RegistrationForm
@@ -79,11 +79,8 @@ def _scoped(request: HttpRequest, pk: int) -> Registration:
 def registration_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _scoped(request, pk)
     require_can(request, "registration.confirm", registration)
-    try:
+    with errors_as_messages(request):
         registration = services.registration_confirm_visit(actor=request.user, registration=registration)
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-    else:
         messages.success(
             request,
             _("Visit confirmed: %(name)s is now %(agent)s's customer.")
@@ -98,12 +95,9 @@ def registration_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def registration_reject(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _scoped(request, pk)
     require_can(request, "registration.reject", registration)
-    try:
+    with errors_as_messages(request):
         services.registration_reject(
             actor=request.user, registration=registration, reason=request.POST.get("reason", "")
         )
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-    else:
         messages.success(request, _("Registration rejected."))
     return redirect("channels:registrations")
