@@ -17,5 +17,6 @@ urlpatterns += [
     path("systems/", views_systems.system_list, name="systems"),
     path("systems/<int:pk>/", views_systems.system_detail, name="system"),
     path("tokens/<int:pk>/revoke/", views_systems.token_revoke, name="token_revoke"),
+    path("webhooks/<int:pk>/pause/", views_systems.webhook_pause, name="webhook_pause"),
     path("deliveries/<int:pk>/redeliver/", views_systems.delivery_redeliver, name="redeliver"),
 ]

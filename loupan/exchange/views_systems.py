@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from loupan.core.errors import Conflict, ValidationFailed
-from loupan.core.views import add_service_errors, require_can, web_errors
+from loupan.core.errors import ValidationFailed
+from loupan.core.views import add_service_errors, errors_as_messages, require_can, web_errors
 
 from . import integration
 from .forms import SystemForm, TokenForm, WebhookForm
-from .models import IntegrationSystem, SystemToken, WebhookDelivery
+from .models import IntegrationSystem, SystemToken, Webhook, WebhookDelivery
 
 SHOWN_DELIVERIES = 50
 
@@ -87,13 +87,23 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     require_can(request, "exchange.manage_systems")
     token = get_object_or_404(SystemToken, pk=pk)
-    try:
+    with errors_as_messages(request):
         integration.system_token_revoke(actor=request.user, token=token)
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-    else:
         messages.success(request, _("Token revoked."))
     return redirect("exchange:system", pk=token.system_id)
+
+
+@login_required
+@require_POST
+@web_errors
+def webhook_pause(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pause a webhook (its events are not queued for the system) or resume it."""
+    require_can(request, "exchange.manage_systems")
+    webhook = get_object_or_404(Webhook, pk=pk)
+    active = request.POST.get("active") == "1"
+    integration.webhook_set_active(actor=request.user, webhook=webhook, active=active)
+    messages.success(request, _("Webhook resumed.") if active else _("Webhook paused."))
+    return redirect("exchange:system", pk=webhook.system_id)
 
 
 @login_required
@@ -102,10 +112,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def delivery_redeliver(request: HttpRequest, pk: int) -> HttpResponse:
     require_can(request, "exchange.manage_systems")
     delivery = get_object_or_404(WebhookDelivery.objects.select_related("webhook"), pk=pk)
-    try:
+    with errors_as_messages(request):
         integration.delivery_redeliver(actor=request.user, delivery=delivery)
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-    else:
         messages.success(request, _("The event will be sent again."))
     return redirect("exchange:system", pk=delivery.webhook.system_id)

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from loupan.core.models import AuditEvent
 from loupan.exchange import integration
 from loupan.exchange.models import IntegrationSystem, SystemToken, Webhook, WebhookDelivery
 from loupan.exchange.tests.receiver import Receiver
@@ -62,3 +63,38 @@ def test_others_may_not_see_systems(world) -> None:  # noqa: ANN001
         assert as_user(user).get(f"/exchange/systems/{system.pk}/").status_code == 403
     assert "/exchange/systems/" not in as_user(world.cm).get("/").content.decode()
     assert "/exchange/systems/" in as_user(world.admin).get("/").content.decode()
+
+
+def test_a_paused_webhook_queues_nothing_until_resumed(world) -> None:  # noqa: ANN001
+    from loupan.customers.services import customer_create
+
+    client = as_user(world.admin)
+    system = integration.system_create(actor=world.admin, name="物业系统")
+    webhook = integration.webhook_create(
+        actor=world.admin, system=system, url="http://127.0.0.1:9/hook", events=["customer.created"]
+    )
+    response = client.post(f"/exchange/webhooks/{webhook.pk}/pause/", {"active": "0"})
+    assert response["Location"] == f"/exchange/systems/{system.pk}/"
+    webhook.refresh_from_db()
+    assert webhook.is_active is False
+    assert "暂停" in client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    customer_create(actor=world.s1a, site=world.s1, data={"name": "李四", "phone": "13800138001"})
+    assert not WebhookDelivery.objects.exists()
+
+    client.post(f"/exchange/webhooks/{webhook.pk}/pause/", {"active": "1"})
+    customer_create(actor=world.s1a, site=world.s1, data={"name": "王五", "phone": "13800138002"})
+    assert WebhookDelivery.objects.filter(webhook=webhook).count() == 1
+    assert AuditEvent.objects.filter(object_type="webhook", action="update").count() == 2
+
+
+def test_only_admins_pause_webhooks(world) -> None:  # noqa: ANN001
+    system = integration.system_create(actor=world.admin, name="OA2")
+    webhook = integration.webhook_create(
+        actor=world.admin, system=system, url="http://127.0.0.1:9/hook", events=["customer.created"]
+    )
+    assert (
+        as_user(world.cm).post(f"/exchange/webhooks/{webhook.pk}/pause/", {"active": "0"}).status_code == 403
+    )
+    assert as_user(world.admin).get(f"/exchange/webhooks/{webhook.pk}/pause/").status_code == 405
+    webhook.refresh_from_db()
+    assert webhook.is_active is True
