@@ -185,6 +185,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "loupan.channels.tasks.expire_registrations_task",
         "schedule": crontab(hour=2, minute=15),
     },
+    "refresh-segments": {
+        "task": "loupan.analytics.tasks.segment_runs_refresh_task",
+        "schedule": crontab(hour=3, minute=0),
+    },
     "deliver-webhooks": {"task": "loupan.exchange.tasks.deliver_webhooks_task", "schedule": 60.0},
 }
 EMBEDDED_SCHEDULER = env.bool("EMBEDDED_SCHEDULER", default=not REDIS_URL)

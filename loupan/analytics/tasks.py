@@ -14,3 +14,11 @@ def segments_refresh_task(user_id: int, k: int | None = None) -> int:
 
     user = User.objects.get(pk=user_id)
     return services.segment_run_create(actor=user, k=k).pk
+
+
+@shared_task(name="loupan.analytics.tasks.segment_runs_refresh_task")
+def segment_runs_refresh_task() -> dict[str, int]:
+    """Nightly: recompute the segments of every scope in recent use."""
+    from . import services
+
+    return services.segment_runs_refresh()

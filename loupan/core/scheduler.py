@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 DAILY_JOBS: dict[str, str] = {
     "release_idle_customers": "loupan.customers.services.release_idle_customers",
     "expire_registrations": "loupan.channels.services.registrations_expire",
+    "refresh_segments": "loupan.analytics.services.segment_runs_refresh",
 }
 # Jobs run at every check (webhook retries that have come due).
 FREQUENT_JOBS: dict[str, str] = {"deliver_webhooks": "loupan.exchange.webhooks.deliver_due"}

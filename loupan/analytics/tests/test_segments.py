@@ -90,3 +90,30 @@ def test_segments_page(two_groups, client):
     html = response.content.decode()
     assert response.status_code == 200 and "segment-chart" in html and "150-200万" in html
     assert client.post("/analytics/segments/refresh/", {"k": "3"}).status_code == 302
+
+
+def test_nightly_refresh_recomputes_scopes_in_use_and_prunes_old_runs(two_groups):
+    from loupan.analytics import services
+    from loupan.core.scheduler import run_due_jobs
+    from loupan.org.services import user_deactivate
+
+    now = timezone.now()
+    yesterday = now - dt.timedelta(days=1)
+    manager_run = services.segment_run_create(actor=two_groups.sm1, k=2)
+    own_run = services.segment_run_create(actor=two_groups.s1b, k=None)
+    SegmentRun.objects.filter(pk__in=[manager_run.pk, own_run.pk]).update(computed_at=yesterday)
+    ancient = SegmentRun.objects.create(scope_key=manager_run.scope_key, k_requested=2, k=2, intentions=1,
+                                        sample_size=1, computed_at=now - dt.timedelta(days=90))  # fmt: skip
+    lone_old = SegmentRun.objects.create(scope_key="own:999999", k_requested=None, k=2, intentions=1,
+                                         sample_size=1, computed_at=now - dt.timedelta(days=90))  # fmt: skip
+    user_deactivate(actor=two_groups.admin, user=two_groups.s1b, hand_to=None)  # their scope is gone
+
+    assert "refresh_segments" in run_due_jobs(now=now)
+
+    fresh = SegmentRun.objects.filter(scope_key=manager_run.scope_key, k_requested=2).first()
+    assert fresh.computed_at > yesterday and fresh.intentions == 60 and fresh.requested_by == two_groups.sm1
+    assert SegmentRun.objects.filter(scope_key=own_run.scope_key).count() == 1  # skipped, not recomputed
+    assert not SegmentRun.objects.filter(pk=ancient.pk).exists()  # superseded for 30+ days
+    assert SegmentRun.objects.filter(pk=lone_old.pk).exists()  # the only run of its scope stays
+    # a second pass the same night recomputes nothing
+    assert services.segment_runs_refresh(now=now) == {"refreshed": 0, "skipped": 1, "deleted": 0}

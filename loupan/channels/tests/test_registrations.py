@@ -103,7 +103,7 @@ def test_expired_registrations_lapse_by_the_daily_job_and_free_the_phone(ch) -> 
         agent=w.ag1, site=w.s1, phone=PHONE, protected_until=timezone.now() - dt.timedelta(minutes=1)
     )
     live = RegistrationFactory(agent=w.ag1, site=w.s1, phone="13700003333")
-    assert run_due_jobs() == ["release_idle_customers", "expire_registrations"]
+    assert run_due_jobs()[:2] == ["release_idle_customers", "expire_registrations"]
     late.refresh_from_db()
     live.refresh_from_db()
     assert (late.status, live.status) == ("expired", "pending")
