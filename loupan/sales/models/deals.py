@@ -51,7 +51,33 @@ class QueueCounter(models.Model):
         return f"{self.project_id}: {self.last_number}"
 
 
-class Reservation(models.Model):
+class DealStep(models.Model):
+    """What every step of a deal keeps: who recorded it and when; seen when its customer is."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = DealQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class RevocableDealStep(DealStep):
+    """A step that can be undone (a subscription given up, a contract cancelled): by whom,
+    when and why stay on the record; the row itself is never deleted."""
+
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancel_reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Reservation(DealStep):
     """认筹 / 排号: a refundable deposit for a project and a queue number for the launch."""
 
     project = models.ForeignKey(
@@ -68,15 +94,11 @@ class Reservation(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=ReservationStatus.choices, default=ReservationStatus.ACTIVE
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
     refunded_at = models.DateTimeField(_("refunded"), null=True, blank=True)
     refunded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     refund_reason = models.CharField(_("refund reason"), max_length=200, blank=True)
-
-    objects = DealQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "queue_number"]
@@ -92,7 +114,7 @@ class Reservation(models.Model):
         return f"{self.project_id} #{self.queue_number}"
 
 
-class Subscription(models.Model):
+class Subscription(RevocableDealStep):
     """认购: a customer takes one unit with a deposit (定金) and a deadline to sign."""
 
     unit = models.ForeignKey(
@@ -113,15 +135,6 @@ class Subscription(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=SubscriptionStatus.choices, default=SubscriptionStatus.ACTIVE
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
-    cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    cancel_reason = models.CharField(_("reason"), max_length=200, blank=True)
-
-    objects = DealQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -143,7 +156,7 @@ class Subscription(models.Model):
         return f"{self.unit} / {self.customer_id}"
 
 
-class Contract(models.Model):
+class Contract(RevocableDealStep):
     """签约: the sales contract with the agreed price, discount and payment method."""
 
     subscription = models.OneToOneField(
@@ -165,19 +178,10 @@ class Contract(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=ContractStatus.choices, default=ContractStatus.ACTIVE
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
-    cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    cancel_reason = models.CharField(_("reason"), max_length=200, blank=True)
-
-    objects = DealQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
