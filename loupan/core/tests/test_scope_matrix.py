@@ -1,177 +1,52 @@
 """The generic data-scope matrix (domain.md rules 1-5, architecture.md rule 7).
 
 Every role walks every scoped surface of the API against one small world whose
-expected row sets are written out by hand below. A surface is one line in
+expected row sets are written out by hand (in ``scope_world.py``). A surface is one line in
 ``SURFACES``: a list endpoint with the customer keys it must return, or a
 per-object action with the status it must answer for each customer.
-
-The world (see ``CUSTOMERS``): two sites, s1 and s2.
-
-    key  name    site  owner  pool  phone
-    zw   张伟    s1    s1a    -     13812341001
-    wf   王芳    s1    s1b    -     13912342002
-    ly   刘洋    s1    ag1    -     13712343003
-    cj   陈静    s2    s2a    -     13812341001   (same phone as zw, other site)
-    ylm  杨丽梅  s1    -      yes   13512345005
-    zm   赵敏    s2    -      yes   13412346006
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pytest
-from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from openpyxl import load_workbook
 
 from loupan.core.masking import mask_phone
 from loupan.core.models import AuditEvent
+from loupan.core.tests.scope_world import (
+    CONTACT,
+    CREATES_AT,
+    CUSTOMERS,
+    FRONTLINE,
+    LISTED,
+    MANAGERS,
+    NOT_AT_S1,
+    NOT_AT_S2,
+    POOL,
+    POOLED,
+    ROLES,
+    S1,
+    S2,
+    SITES,
+    TRANSFER_TO,
+    USERS,
+    VISIBLE,
+    fmt_url,
+    same_error,
+    session_for,
+    shown_phone,
+    with_params,
+)
 from loupan.customers.models import Customer
-from loupan.customers.tests.factories import CustomerFactory
-from loupan.sales.models import Activity
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ["admin", "cm", "sm1", "sm2", "s1a", "s1b", "s2a", "ag1"]
-MANAGERS = {"admin", "cm", "sm1", "sm2"}
-FRONTLINE = {"s1a", "s1b", "s2a", "ag1"}
-
-CUSTOMERS = {
-    "zw": dict(name="张伟", site="s1", owner="s1a", phone="13812341001", status="lead", id_number=""),
-    "wf": dict(name="王芳", site="s1", owner="s1b", phone="13912342002", status="visited", intent_level="B"),
-    "ly": dict(
-        name="刘洋", site="s1", owner="ag1", phone="13712343003", intent_level="A", source_id="agency"
-    ),
-    "cj": dict(name="陈静", site="s2", owner="s2a", phone="13812341001", source_id="phone"),
-    "ylm": dict(name="杨丽梅", site="s1", owner=None, phone="13512345005", id_number="110101199003070775"),
-    "zm": dict(name="赵敏", site="s2", owner=None, phone="13412346006"),
-}
-ALL = set(CUSTOMERS)
-POOLED = {"ylm", "zm"}
-S1 = {k for k, c in CUSTOMERS.items() if c["site"] == "s1"}
-S2 = ALL - S1
-NOT_AT_S1 = {"sm2", "s2a"}  # roles whose scope has no site s1
-NOT_AT_S2 = {"sm1", "s1a", "s1b", "ag1"}
-
-# Who can see which customer at all (detail answers 200, else 404).
-VISIBLE = {
-    "admin": ALL,
-    "cm": ALL,
-    "sm1": {"zw", "wf", "ly", "ylm"},
-    "sm2": {"cj", "zm"},
-    "s1a": {"zw", "ylm"},
-    "s1b": {"wf", "ylm"},
-    "s2a": {"cj", "zm"},
-    "ag1": {"ly", "ylm"},
-}
-# The default list: managers see their whole scope, salespeople their own customers.
-LISTED = {
-    "admin": ALL,
-    "cm": ALL,
-    "sm1": {"zw", "wf", "ly", "ylm"},
-    "sm2": {"cj", "zm"},
-    "s1a": {"zw"},
-    "s1b": {"wf"},
-    "s2a": {"cj"},
-    "ag1": {"ly"},
-}
-# ?in_pool=true: the pool of the caller's scope.
-POOL = {
-    "admin": {"ylm", "zm"},
-    "cm": {"ylm", "zm"},
-    "sm1": {"ylm"},
-    "sm2": {"zm"},
-    "s1a": {"ylm"},
-    "s1b": {"ylm"},
-    "s2a": {"zm"},
-    "ag1": {"ylm"},
-}
-# Full phone and ID number (domain.md rule 4): the owner and managers in scope.
-CONTACT = {
-    "admin": ALL,
-    "cm": ALL,
-    "sm1": {"zw", "wf", "ly", "ylm"},
-    "sm2": {"cj", "zm"},
-    "s1a": {"zw"},
-    "s1b": {"wf"},
-    "s2a": {"cj"},
-    "ag1": {"ly"},
-}
-SITES = {
-    "admin": {"s1", "s2"},
-    "cm": {"s1", "s2"},
-    "sm1": {"s1"},
-    "sm2": {"s2"},
-    "s1a": {"s1"},
-    "s1b": {"s1"},
-    "s2a": {"s2"},
-    "ag1": {"s1"},
-}
-USERS = {
-    "admin": set(ROLES),
-    "cm": set(ROLES),
-    "sm1": {"sm1", "s1a", "s1b", "ag1"},
-    "sm2": {"sm2", "s2a"},
-    "s1a": {"s1a"},
-    "s1b": {"s1b"},
-    "s2a": {"s2a"},
-    "ag1": {"ag1"},
-}
-# Where a role may register customers (customer.create): the sites it works at.
-CREATES_AT = SITES
-# Transfers go to a colleague of the customer's site.
-TRANSFER_TO = {"s1": "s1b", "s2": "s2a"}
-
-
-@pytest.fixture
-def m(world, api) -> SimpleNamespace:  # noqa: ANN001
-    """The matrix world: ``world`` plus the customers above, one activity each."""
-    users = {r: getattr(world, r) for r in ROLES}
-    sites = {"s1": world.s1, "s2": world.s2}
-    ids: dict[str, int] = {}
-    activities: dict[str, int] = {}
-    for key, spec in CUSTOMERS.items():
-        spec = dict(spec)
-        owner_role = spec.pop("owner")
-        owner = users[owner_role] if owner_role else None
-        site = sites[spec.pop("site")]
-        c = CustomerFactory(site=site, owner=owner, in_pool=owner is None, **spec)
-        ids[key] = c.pk
-        by = owner or (world.sm1 if site == world.s1 else world.sm2)
-        activities[key] = Activity.objects.create(customer=c, user=by, kind="call", notes=key).pk
-    return SimpleNamespace(
-        world=world,
-        users=users,
-        sites=sites,
-        ids=ids,
-        keys={v: k for k, v in ids.items()},
-        activities=activities,
-        activity_keys={v: k for k, v in activities.items()},
-        api=api,
-    )
-
-
-def _fmt(m: SimpleNamespace, url: str, **extra: object) -> str:
-    values = {**{k: s.pk for k, s in m.sites.items()}, **{f"u_{r}": u.pk for r, u in m.users.items()}}
-    return url.format(**values, **extra)
-
-
-def _with(url: str, **params: object) -> str:
-    """``url`` with more query parameters (the test client drops a URL's own query when
-    given ``data``)."""
-    extra = "&".join(f"{k}={v}" for k, v in params.items())
-    return url + ("&" if "?" in url else "?") + extra
-
-
-def _show(key: str, role: str) -> str:
-    phone = CUSTOMERS[key]["phone"]
-    return phone if key in CONTACT[role] else mask_phone(phone)
 
 
 # --- surface kinds ------------------------------------------------------------------------------
@@ -190,7 +65,7 @@ class Rows:
     refused: dict[str, set[str]] = field(default_factory=dict)
 
     def check(self, m: SimpleNamespace, role: str) -> None:
-        r = m.api(m.users[role]).get(_with(_fmt(m, self.url), page_size=500))
+        r = m.api(m.users[role]).get(with_params(fmt_url(m, self.url), page_size=500))
         for param, roles in self.refused.items():
             if role in roles:
                 assert r.status_code == 400 and param in r.json(), r.content
@@ -202,7 +77,7 @@ class Rows:
         want = self.expected(role)
         assert set(got) == want
         assert body["count"] == len(want)
-        assert got == {k: _show(k, role) for k in want}
+        assert got == {k: shown_phone(k, role) for k in want}
 
 
 @dataclass
@@ -216,7 +91,7 @@ class Count:
         client = m.api(m.users[role])
         want = self.expected(role)
         seen = set()
-        url = _with(_fmt(m, self.url), page_size=1)
+        url = with_params(fmt_url(m, self.url), page_size=1)
         while url:
             body = client.get(url).json()
             assert body["count"] == len(want)
@@ -235,7 +110,7 @@ class Export:
     refused: set[str] = field(default_factory=set)  # a filter value outside the role's scope
 
     def check(self, m: SimpleNamespace, role: str) -> None:
-        r = m.api(m.users[role]).get(_with(_fmt(m, self.url), format=self.fmt))
+        r = m.api(m.users[role]).get(with_params(fmt_url(m, self.url), format=self.fmt))
         if role in self.refused:
             assert r.status_code == 400
             assert not AuditEvent.objects.filter(action="export").exists()
@@ -253,7 +128,7 @@ class Export:
         data = lines[3:]  # two title lines and the header
         got = {m.keys[int(row[0])]: (row[1], str(row[2])) for row in data}
         want = self.expected(role)
-        assert got == {k: (CUSTOMERS[k]["name"], _show(k, role)) for k in want}
+        assert got == {k: (CUSTOMERS[k]["name"], shown_phone(k, role)) for k in want}
         event = AuditEvent.objects.get(action="export")
         assert event.actor == m.users[role]
         assert event.detail["row_count"] == len(want)
@@ -273,7 +148,7 @@ class PerCustomer:
         got, want = {}, {}
         for key, pk in m.ids.items():
             data = self.body(m, key) if self.body else None
-            r = getattr(client, self.method)(_fmt(m, self.url, id=pk), data, format="json")
+            r = getattr(client, self.method)(fmt_url(m, self.url, id=pk), data, format="json")
             got[key] = r.status_code
             want[key] = self.status(role, key)
             if r.status_code == 404:
@@ -327,16 +202,7 @@ class ActivityCreate:
                 assert r.status_code == 403, (key, r.content)
             else:  # out of scope: the same answer as for a customer that does not exist
                 assert r.status_code == 400
-                assert _same_error(r, pk, missing, missing_pk)
-
-
-def _same_error(a, a_pk: int, b, b_pk: int) -> bool:  # noqa: ANN001
-    """Two error bodies are the same once the ids they name are blanked out."""
-    return _blank(a.json(), a_pk) == _blank(b.json(), b_pk)
-
-
-def _blank(body: object, pk: int) -> str:
-    return json.dumps(body, ensure_ascii=False).replace(f"“{pk}”", "N").replace(f'"{pk}"', "N")
+                assert same_error(r, pk, missing, missing_pk)
 
 
 @dataclass
@@ -410,7 +276,7 @@ class Contact:
         client = m.api(m.users[role])
         for key in VISIBLE[role]:
             body = client.get(f"/api/v1/customers/{m.ids[key]}/").json()
-            assert body["phone"] == _show(key, role), key
+            assert body["phone"] == shown_phone(key, role), key
             id_number = CUSTOMERS[key].get("id_number", "")
             if id_number:
                 shown = id_number if key in CONTACT[role] else id_number[:4] + "*" * 10 + id_number[-4:]
@@ -521,12 +387,6 @@ SURFACES = {
 # --- the web pages, when they exist (the matrix does not depend on them) ------------------------
 
 
-def _session(m: SimpleNamespace, role: str) -> Client:
-    client = Client()
-    client.force_login(m.users[role])
-    return client
-
-
 @dataclass
 class WebList:
     """A customer list page: exactly the expected customers' names, phones masked per rule 4."""
@@ -535,7 +395,7 @@ class WebList:
     expected: Callable[[str], set[str]]
 
     def check(self, m: SimpleNamespace, role: str) -> None:
-        r = _session(m, role).get(_fmt(m, self.url))
+        r = session_for(m, role).get(fmt_url(m, self.url))
         assert r.status_code == 200
         page = r.content.decode()
         want = self.expected(role)
@@ -551,7 +411,7 @@ class WebDetail:
     """A customer's page: 200 in scope (full phone only for owner and managers), else 404."""
 
     def check(self, m: SimpleNamespace, role: str) -> None:
-        client = _session(m, role)
+        client = session_for(m, role)
         got = {}
         for key, pk in m.ids.items():
             r = client.get(f"/customers/{pk}/")
@@ -567,7 +427,7 @@ class WebExport:
     """The export download of the web UI: managers get their scope, others 403."""
 
     def check(self, m: SimpleNamespace, role: str) -> None:
-        r = _session(m, role).get("/customers/export/?format=csv")
+        r = session_for(m, role).get("/customers/export/?format=csv")
         if role not in MANAGERS:
             assert r.status_code == 403
             return

@@ -15,19 +15,18 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pytest
-from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from loupan.core.tests.scope_world_deals import OVERDUE, PROJECT_SEEN, build_deals, build_inventory
-from loupan.core.tests.test_scope_matrix import (  # noqa: F401 - m is the shared fixture
+from loupan.core.tests.scope_world import (
     CONTACT,
     CUSTOMERS,
     MANAGERS,
     ROLES,
     VISIBLE,
-    _blank,
-    m,
+    session_for,
+    without_pk,
 )
+from loupan.core.tests.scope_world_deals import OVERDUE, PROJECT_SEEN, build_deals, build_inventory
 
 pytestmark = pytest.mark.django_db
 
@@ -175,11 +174,10 @@ class Create:
                 assert {k: v for k, v in a.items() if k != self.field} == {
                     k: v for k, v in b.items() if k != self.field
                 }
-                assert _same_error_body(a[self.field], body[self.field], b[self.field], MISSING), (a, b)
-
-
-def _same_error_body(a: object, a_pk: int, b: object, b_pk: int) -> bool:
-    return _blank(a, a_pk) == _blank(b, b_pk)
+                assert without_pk(a[self.field], body[self.field]) == without_pk(b[self.field], MISSING), (
+                    a,
+                    b,
+                )
 
 
 def _spare(m: SimpleNamespace, key: str, n: int) -> int:
@@ -245,12 +243,6 @@ SURFACES = {
 # --- the deal pages that exist (the sales-pages work adds more) ----------------------------------
 
 
-def _session(m: SimpleNamespace, role: str) -> Client:
-    client = Client()
-    client.force_login(m.users[role])
-    return client
-
-
 @dataclass
 class WebNames:
     """A page listing deals: the names of exactly the visible customers with such deals."""
@@ -259,7 +251,7 @@ class WebNames:
     only: frozenset[str] | None = None
 
     def check(self, m: SimpleNamespace, role: str) -> None:
-        r = _session(m, role).get(self.url)
+        r = session_for(m, role).get(self.url)
         assert r.status_code == 200
         page = r.content.decode()
         want = {k for k in VISIBLE[role] if self.only is None or k in self.only}
@@ -274,7 +266,7 @@ class WebAction:
     status: Callable[[str, str], int]
 
     def check(self, m: SimpleNamespace, role: str) -> None:
-        client = _session(m, role)
+        client = session_for(m, role)
         got, want = {}, {}
         for key in m.ids:
             pk = getattr(m.deals, self.record)[key]
@@ -288,7 +280,7 @@ class WebSubscribe:
     """The subscribe form of a unit: 200 for units of a visible project, else 404."""
 
     def check(self, m: SimpleNamespace, role: str) -> None:
-        client = _session(m, role)
+        client = session_for(m, role)
         for key in m.ids:
             r = client.get(f"{reverse('sales:subscription_create')}?unit={_spare(m, key, 2)}")
             project = "p1" if CUSTOMERS[key]["site"] == "s1" else "p2"

@@ -19,8 +19,8 @@ import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from loupan.core.tests.scope_world import ROLES, without_pk
 from loupan.core.tests.scope_world_deals import PROJECT_MANAGED, PROJECT_SEEN, PROJECTS, build_inventory
-from loupan.core.tests.test_scope_matrix import ROLES, _blank, m  # noqa: F401 - m is the shared fixture
 from loupan.inventory.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +113,7 @@ class CreateIn:
                 continue
             assert r.status_code == 400, (p, r.content)
             missing = client.post(API + self.url, {**body, self.field: MISSING}, format="json")
-            assert _blank(r.json(), body[self.field]) == _blank(missing.json(), MISSING)
+            assert without_pk(r.json(), body[self.field]) == without_pk(missing.json(), MISSING)
 
 
 @dataclass

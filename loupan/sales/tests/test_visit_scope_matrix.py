@@ -7,16 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from loupan.core.tests.test_scope_matrix import (  # noqa: F401 - ``m`` is the matrix world fixture
-    CUSTOMERS,
-    FRONTLINE,
-    ROLES,
-    SITES,
-    USERS,
-    VISIBLE,
-    _show,
-    m,
-)
+from loupan.core.tests.scope_world import CUSTOMERS, FRONTLINE, ROLES, SITES, USERS, VISIBLE, shown_phone
 from loupan.sales.models import Activity, Visit
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +40,7 @@ def test_visit_list_detail_and_masking(mv: SimpleNamespace, role: str) -> None:
     body = client.get("/api/v1/visits/", {"page_size": 500}).json()
     got = {mv.visit_keys[row["id"]]: row["phone"] for row in body["results"]}
     assert set(got) == VISIBLE[role] and body["count"] == len(VISIBLE[role])
-    assert got == {k: _show(k, role) for k in VISIBLE[role]}
+    assert got == {k: shown_phone(k, role) for k in VISIBLE[role]}
     statuses = {k: client.get(f"/api/v1/visits/{pk}/").status_code for k, pk in mv.visits.items()}
     assert statuses == {k: 200 if k in VISIBLE[role] else 404 for k in mv.visits}
     for key in VISIBLE[role]:
