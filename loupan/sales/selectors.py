@@ -10,7 +10,7 @@ from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .choices import SubscriptionStatus
+from .choices import ReservationStatus, SubscriptionStatus
 from .models import Contract, Reservation, Subscription, UnitChange
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -65,6 +65,18 @@ def reservation_list(
     if customer is not None:
         qs = qs.filter(customer=customer)
     return qs.order_by("project__name", "queue_number")
+
+
+def reservations_for_unit(*, user: Any, project_id: int, customer_id: int | None) -> QuerySet[Reservation]:
+    """The customer's active 认筹 reservations for a project, as the user sees them, in queue
+    order: what a 认购 of one of the project's units can convert. No customer: nothing."""
+    if customer_id is None:
+        return Reservation.objects.none()
+    return (
+        Reservation.objects.visible_to(user)
+        .filter(project_id=project_id, customer_id=customer_id, status=ReservationStatus.ACTIVE)
+        .order_by("queue_number")
+    )
 
 
 def contracts_with_paid(*, user: Any) -> QuerySet[Contract]:

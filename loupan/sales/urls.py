@@ -7,6 +7,11 @@ app_name = "sales"
 urlpatterns = [
     path("deals/", deal_views.deal_list, name="deal_list"),
     path("deals/subscriptions/new/", views.subscription_create, name="subscription_create"),
+    path(
+        "deals/subscriptions/new/reservations/",
+        views.subscription_reservations,
+        name="subscription_reservations",
+    ),
     path("deals/subscriptions/<int:pk>/cancel/", views.subscription_cancel, name="subscription_cancel"),
     path("deals/subscriptions/<int:pk>/contract/", views.contract_create, name="contract_create"),
     path("visits/", visit_views.visit_list, name="visit_list"),

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from loupan.core.views import errors_as_messages, errors_on_form, require_can, web_errors
 from loupan.inventory.choices import UnitStatus
@@ -35,30 +35,58 @@ def _scoped_unit(request: HttpRequest) -> Unit:
     )
 
 
+SUBSCRIPTION_FIELDS = ("customer", "reservation", "price", "deposit", "sign_deadline")
+
+
+def _subscription_form(request: HttpRequest, unit: Unit) -> SubscriptionForm:
+    """The bound form of a POST; unbound otherwise, with ``?customer=`` (or, for the no-JS
+    "show reservations" button, what was typed so far) as its initial values."""
+    if request.method == "POST" and "refresh" not in request.POST:
+        return SubscriptionForm(request.POST, user=request.user, unit=unit)
+    source = request.POST if request.method == "POST" else request.GET
+    initial = {k: source[k] for k in SUBSCRIPTION_FIELDS if source.get(k) and k != "reservation"}
+    return SubscriptionForm(user=request.user, unit=unit, initial=initial)
+
+
 @login_required
 @web_errors
 def subscription_create(request: HttpRequest) -> HttpResponse:
-    """认购 a unit: ``?unit=ID``; the customer is one the user may deal with."""
+    """认购 a unit: ``?unit=ID``; the customer is one the user may deal with, optionally
+    converting one of their 认筹 reservations for the unit's project."""
     unit = _scoped_unit(request)
-    form = SubscriptionForm(request.POST if request.method == "POST" else None, user=request.user, unit=unit)
-    if request.method == "POST" and form.is_valid():
+    form = _subscription_form(request, unit)
+    if form.is_bound and form.is_valid():
         customer = form.cleaned_data["customer"]
+        reservation = form.cleaned_data["reservation"]
         require_can(request, "deal.create", customer)
         with errors_on_form(form):
             ds.subscription_create(
                 actor=request.user, unit=unit, customer=customer, price=form.cleaned_data["price"],
                 deposit=form.cleaned_data["deposit"], sign_deadline=form.cleaned_data["sign_deadline"],
+                reservation=reservation,
             )  # fmt: skip
-            messages.success(
-                request,
-                _("%(customer)s subscribed unit %(unit)s.")
-                % {"customer": customer.name, "unit": unit.number},
-            )
+            done = _("%(customer)s subscribed unit %(unit)s.") % {
+                "customer": customer.name,
+                "unit": unit.number,
+            }
+            if reservation is not None:
+                done += " " + _("Reservation no. %(n)d converted.") % {"n": reservation.queue_number}
+            messages.success(request, done)
             return redirect("customers:detail", pk=customer.pk)
     unavailable = unit.status != UnitStatus.AVAILABLE
     return render(
         request, "sales/subscription_form.html", {"form": form, "unit": unit, "unavailable": unavailable}
     )
+
+
+@login_required
+@require_GET
+@web_errors
+def subscription_reservations(request: HttpRequest) -> HttpResponse:
+    """htmx: the reservation field of the subscribe form for ``?unit=ID&customer=ID``."""
+    unit = _scoped_unit(request)
+    form = _subscription_form(request, unit)
+    return render(request, "sales/_reservation_field.html", {"form": form})
 
 
 @login_required

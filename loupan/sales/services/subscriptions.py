@@ -103,7 +103,8 @@ def subscription_create(
 
     ``price`` defaults to the unit's total price, ``sign_deadline`` to a week from today.
     The unit becomes ``subscribed`` and the customer ``subscribed`` in the same transaction;
-    a given active reservation of the customer becomes ``converted``.
+    a given active reservation of the customer for the unit's project becomes ``converted``
+    (another customer's, another project's or a used one: ValidationFailed on ``reservation``).
     """
     require(actor, "deal.create", customer, _("Only the customer's owner or a manager can do this."))
     amount, dep, deadline = _clean_subscription(unit, price, deposit, sign_deadline)
@@ -111,6 +112,8 @@ def subscription_create(
         reservation = Reservation.objects.select_for_update().get(pk=reservation.pk)
         if reservation.customer_id != customer.pk or reservation.status != ReservationStatus.ACTIVE:
             raise ValidationFailed({"reservation": [_("Choose an active reservation of this customer.")]})
+        if reservation.project_id != unit.project_id:
+            raise ValidationFailed({"reservation": [_("This reservation is for another project.")]})
     subscription = _create_subscription(
         actor=actor, unit=unit, customer=customer, price=amount, deposit=dep, deadline=deadline,
         reservation=reservation,

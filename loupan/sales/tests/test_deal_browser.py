@@ -54,3 +54,30 @@ def test_salesperson_subscribes_from_the_grid_and_the_manager_sees_it(world, new
     manager.locator("#unit-panel .unit-detail[data-unit]").wait_for()
     assert manager.locator("#unit-panel a.subscribe").count() == 0
     assert sales.errors == [] and manager.errors == []
+
+
+def test_choosing_the_customer_offers_their_reservation(world, new_page, live_server) -> None:  # noqa: ANN001
+    """htmx swaps the reservation field when the customer is chosen; the only one is preselected
+    and the subscription converts it."""
+    from loupan.sales import services as ds
+
+    project = ProjectFactory(name="西溪云庐")
+    link(world.s1, project)
+    building = make_building(project, floors=2, stacks=2, name="1号楼")
+    unit = Unit.objects.get(building=building, number="201")
+    customer = CustomerFactory(site=world.s1, owner=world.s1a, name="周晓明", status="visited")
+    CustomerFactory(site=world.s1, owner=world.s1a, name="陈静", status="visited")
+    r = ds.reservation_create(actor=world.s1a, project=project, customer=customer, deposit="20000")
+
+    page = new_page()
+    login(page, live_server.url, "s1a", PASSWORD)
+    page.goto(f"{live_server.url}/deals/subscriptions/new/?unit={unit.pk}")
+    assert page.locator("select[name=reservation] option").count() == 1  # no customer yet
+    page.select_option("select[name=customer]", str(customer.pk))
+    page.locator(f"select[name=reservation] option[value='{r.pk}']").wait_for(state="attached")
+    assert page.locator("select[name=reservation]").input_value() == str(r.pk)
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(lambda url: f"/customers/{customer.pk}/" in url)
+    r.refresh_from_db()
+    assert r.status == "converted" and Subscription.objects.get(unit=unit).reservation_id == r.pk
+    assert page.errors == []
