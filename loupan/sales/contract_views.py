@@ -24,8 +24,8 @@ from loupan.core.views import errors_as_messages, errors_on_form, require_can, w
 from . import selectors
 from . import services as ds
 from .choices import ContractStatus, ScheduleKind
-from .deal_forms import ChangeUnitForm, PaymentForm, ReasonForm, ScheduleFormSet
-from .deal_views import back_or
+from .deal_forms import PaymentForm, ReasonForm, ScheduleFormSet
+from .deal_views import back_or, change_unit_forms, render_change_unit
 from .models import Contract
 
 SCHEDULE_FIELDS = ("due_date", "amount", "kind")
@@ -183,13 +183,11 @@ def contract_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @web_errors
 def contract_change_unit(request: HttpRequest, pk: int) -> HttpResponse:
-    """换房 of a contract (managers): what was paid is carried over to the new contract."""
+    """换房 of a contract (managers): what was paid is carried over to the new contract; the
+    unit picker is searchable as for a subscription."""
     contract = _scoped_contract(request, pk)
     require_can(request, "deal.cancel", contract)
-    form = ChangeUnitForm(
-        request.POST if request.method == "POST" else None,
-        user=request.user, project_id=contract.unit.project_id, contract=True,
-    )  # fmt: skip
+    search, form = change_unit_forms(request, project_id=contract.unit.project_id, contract=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with errors_on_form(form):
@@ -203,11 +201,11 @@ def contract_change_unit(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"old": contract.unit.number, "new": change.to_unit.number, "paid": change.carried_amount},
             )
             return redirect("sales:contract_detail", pk=change.to_contract_id)
-    return render(
+    return render_change_unit(
         request,
-        "sales/change_unit_form.html",
         {
             "form": form,
+            "search": search,
             "deal": contract,
             "unit": contract.unit,
             "back": reverse("sales:contract_detail", args=[contract.pk]),

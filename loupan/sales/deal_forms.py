@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from loupan.inventory.models import Project
+from loupan.inventory.models import Building, Project
 
 from .choices import PaymentChannel, PaymentMethod, ScheduleKind, SubscriptionStatus
 from .selectors import available_units
@@ -41,8 +41,45 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{obj.building.name} {obj.number} · {obj.layout or ''} {obj.area}m² · {price}"
 
 
+class UnitSearchForm(forms.Form):
+    """The 换房 picker's search: a building of the project and words of a building or unit number."""
+
+    building = forms.ModelChoiceField(label=_("Building"), queryset=Building.objects.none(), required=False)
+    q = forms.CharField(
+        label=_("Building or unit number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("e.g. building 1, unit 302"), "autocomplete": "off"}
+        ),
+    )
+
+    def __init__(self, *args: Any, user: Any, project_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["building"]
+        field.queryset = Building.objects.visible_to(user).filter(project_id=project_id).order_by("name")
+        field.empty_label = _("All buildings")
+
+    def criteria(self) -> dict[str, Any]:
+        """What to filter the units by: the valid parts of the search (a building of another
+        project is an error on the search form and filters nothing)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        building = data.get("building")
+        return {"q": data.get("q") or "", "building_id": building.pk if building else None}
+
+
 class ChangeUnitForm(forms.Form):
-    """换房: another available unit of the same project, its price (default: the unit's)."""
+    """换房: another available unit of the same project, its price (default: the unit's).
+
+    Any available unit of the project that the user sees is a valid choice; the dropdown shows
+    at most ``PICKER_LIMIT`` of those matching ``search`` (and the one already chosen), so a
+    project of thousands of units stays usable. ``shown``, ``more`` and ``searched`` describe
+    what is listed."""
+
+    PICKER_LIMIT = 100
 
     unit = UnitChoiceField(label=_("New unit"), queryset=None)
     price = forms.DecimalField(
@@ -53,12 +90,31 @@ class ChangeUnitForm(forms.Form):
     )
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, user: Any, project_id: int, contract: bool, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: Any,
+        project_id: int,
+        contract: bool,
+        search: dict | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = available_units(user=user, project_id=project_id)
-        self.fields["unit"].empty_label = _("Choose an available unit")
+        field = self.fields["unit"]
+        field.queryset = available_units(user=user, project_id=project_id)
+        field.empty_label = _("Choose an available unit")
         if not contract:
             del self.fields["payment_method"]
+        matching = available_units(user=user, project_id=project_id, **(search or {}))
+        ids = list(matching.values_list("pk", flat=True)[: self.PICKER_LIMIT + 1])
+        self.more = len(ids) > self.PICKER_LIMIT
+        self.searched = any((search or {}).values())
+        self.shown = len(ids[: self.PICKER_LIMIT])
+        chosen = self["unit"].value()
+        keep = [int(chosen)] if str(chosen or "").isdigit() else []
+        listed = UnitChoiceField(queryset=field.queryset.filter(pk__in=ids[: self.PICKER_LIMIT] + keep))
+        listed.empty_label = field.empty_label
+        field.widget.choices = listed.choices  # what is shown; ``field.queryset`` still validates
 
 
 class PaymentForm(forms.Form):

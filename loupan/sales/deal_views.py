@@ -27,6 +27,7 @@ from loupan.core.views import (
     add_service_errors,
     errors_as_messages,
     errors_on_form,
+    is_htmx,
     paginate,
     require_can,
     web_errors,
@@ -36,7 +37,7 @@ from loupan.customers.selectors import customer_queryset
 from . import selectors
 from . import services as ds
 from .choices import ReservationStatus, SubscriptionStatus
-from .deal_forms import ChangeUnitForm, DealFilterForm, ReasonForm, ReservationForm
+from .deal_forms import ChangeUnitForm, DealFilterForm, ReasonForm, ReservationForm, UnitSearchForm
 from .models import Cancellation, Reservation, Subscription, UnitChange
 
 OVERDUE_PANEL = 20
@@ -214,16 +215,32 @@ def subscription_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def change_unit_forms(request: HttpRequest, *, project_id: int, contract: bool) -> tuple:
+    """The 换房 page's search form (``?building=&q=``) and the change form listing the units
+    that match it (bound on POST)."""
+    search = UnitSearchForm(request.GET or None, user=request.user, project_id=project_id)
+    form = ChangeUnitForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user, project_id=project_id, contract=contract, search=search.criteria(),
+    )  # fmt: skip
+    return search, form
+
+
+def render_change_unit(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    """The 换房 page, or with htmx (the search box) only its unit picker."""
+    if is_htmx(request) and request.method == "GET":
+        return render(request, "sales/_unit_picker.html", context)
+    return render(request, "sales/change_unit_form.html", context)
+
+
 @login_required
 @web_errors
 def subscription_change_unit(request: HttpRequest, pk: int) -> HttpResponse:
-    """换房 of an active subscription (managers): pick an available unit of the project."""
+    """换房 of an active subscription (managers): pick an available unit of the project,
+    searchable by building and unit number."""
     s = _scoped_subscription(request, pk)
     require_can(request, "deal.cancel", s)
-    form = ChangeUnitForm(
-        request.POST if request.method == "POST" else None,
-        user=request.user, project_id=s.unit.project_id, contract=False,
-    )  # fmt: skip
+    search, form = change_unit_forms(request, project_id=s.unit.project_id, contract=False)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with errors_on_form(form):
@@ -237,8 +254,7 @@ def subscription_change_unit(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"old": s.unit.number, "new": change.to_unit.number},
             )
             return redirect("sales:subscription_detail", pk=change.to_subscription_id)
-    return render(
-        request,
-        "sales/change_unit_form.html",
-        {"form": form, "deal": s, "unit": s.unit, "back": reverse("sales:subscription_detail", args=[s.pk])},
+    back = reverse("sales:subscription_detail", args=[s.pk])
+    return render_change_unit(
+        request, {"form": form, "search": search, "deal": s, "unit": s.unit, "back": back}
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from .choices import ReservationStatus, SubscriptionStatus
 from .models import Contract, Reservation, Subscription, UnitChange
 
+_SEARCH_SPLIT = re.compile(r"[\s\-#/,，]+")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 CENT = Decimal("0.01")
 
@@ -133,14 +135,17 @@ def money_trail(*, contract: Contract) -> dict[str, list]:
     }
 
 
-def available_units(*, user: Any, project_id: int) -> QuerySet:
-    """Units of a project the user sees that can be taken now (for 换房)."""
+def available_units(*, user: Any, project_id: int, q: str = "", building_id: int | None = None) -> QuerySet:
+    """Units of a project the user sees that can be taken now (for 换房), in building, floor
+    and stack order. ``q`` narrows by building name or unit number: every word of it (split at
+    spaces and ``-#/,``, so "1号楼 302" and "1-302" both work) must be in one or the other."""
     from loupan.inventory.choices import UnitStatus
     from loupan.inventory.models import Unit
 
-    return (
-        Unit.objects.visible_to(user)
-        .filter(project_id=project_id, status=UnitStatus.AVAILABLE)
-        .select_related("building")
-        .order_by("building__name", "floor", "stack")
-    )
+    qs = Unit.objects.visible_to(user).filter(project_id=project_id, status=UnitStatus.AVAILABLE)
+    if building_id is not None:
+        qs = qs.filter(building_id=building_id)
+    for word in _SEARCH_SPLIT.split(q.strip())[:5]:
+        if word:
+            qs = qs.filter(Q(building__name__icontains=word) | Q(number__icontains=word))
+    return qs.select_related("building").order_by("building__name", "floor", "stack", "id")

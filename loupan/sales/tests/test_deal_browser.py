@@ -81,3 +81,29 @@ def test_choosing_the_customer_offers_their_reservation(world, new_page, live_se
     r.refresh_from_db()
     assert r.status == "converted" and Subscription.objects.get(unit=unit).reservation_id == r.pk
     assert page.errors == []
+
+
+def test_the_change_of_unit_picker_filters_as_the_manager_types(world, new_page, live_server) -> None:  # noqa: ANN001
+    """换房 in a large project: typing a building and unit number narrows the dropdown (htmx)."""
+    from loupan.sales import services as ds
+
+    project = ProjectFactory(name="西溪云庐")
+    link(world.s1, project)
+    make_building(project, floors=10, stacks=4, name="1号楼")
+    target_building = make_building(project, floors=10, stacks=4, name="2号楼")
+    customer = CustomerFactory(site=world.s1, owner=world.s1a, name="周晓明", status="visited")
+    unit = Unit.objects.get(building__name="1号楼", number="301")
+    target = Unit.objects.get(building=target_building, number="802")
+    sub = ds.subscription_create(actor=world.s1a, unit=unit, customer=customer, deposit="1")
+
+    page = new_page()
+    login(page, live_server.url, "sm1", PASSWORD)
+    page.goto(f"{live_server.url}/deals/subscriptions/{sub.pk}/change-unit/")
+    assert page.locator("select[name=unit] option").count() == 1 + 79  # every other unit
+    page.fill("input[name=q]", "2号楼 802")
+    page.wait_for_function("document.querySelectorAll('select[name=unit] option').length === 2")
+    page.select_option("select[name=unit]", str(target.pk))
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(lambda url: "/change-unit/" not in url and "/deals/subscriptions/" in url)
+    assert Subscription.objects.get(unit=target, status="active").customer_id == customer.pk
+    assert page.errors == []
