@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loupan.org.models import Site, User
 from loupan.sales.choices import ActivityKind
@@ -182,9 +183,11 @@ class CustomerForm(forms.Form):
 class ActivityForm(forms.Form):
     """The inline follow-up (跟进) form on a customer's page."""
 
-    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices, initial=ActivityKind.CALL)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("follow-up", "Kind"), choices=ActivityKind.choices, initial=ActivityKind.CALL
+    )
     occurred_at = forms.DateTimeField(
-        label=_("When"),
+        label=pgettext_lazy("follow-up", "When"),
         required=False,
         widget=DateTimeInput(),
         help_text=_("Leave empty for now."),

@@ -7,7 +7,7 @@ class ActivityKind(models.TextChoices):
     CALL = "call", _("Call")
     VISIT = "visit", _("Visit")
     REVISIT = "revisit", _("Revisit")
-    MESSAGE = "message", _("Message")
+    MESSAGE = "message", pgettext_lazy("follow-up", "Message")
     EMAIL = "email", _("E-mail")
     NOTE = "note", _("Note")
 

@@ -1,5 +1,7 @@
 """The import pages: upload, mapping (adjustable, savable), dry run, commit, progress, report."""
 
+import io
+
 import pytest
 from django.test import Client
 
@@ -85,3 +87,30 @@ def test_sales_get_403_and_others_jobs_404(world) -> None:  # noqa: ANN001
     assert login(world.sm2).get(f"/exchange/imports/{job.pk}/report.xlsx").status_code == 404
     assert "/exchange/imports/" not in login(world.s1a).get("/").content.decode()
     assert "/exchange/imports/" in login(world.sm1).get("/").content.decode()
+
+
+def test_import_pages_use_their_own_words_not_the_follow_up_ones(world) -> None:  # noqa: ANN001
+    """The msgids "Kind", "When" and "Message" had the follow-up form's translations (跟进方式,
+    跟进时间, 短信/微信), shown on the import pages and report; the follow-up form keeps them."""
+    from openpyxl import load_workbook
+
+    from loupan.customers.tests.factories import CustomerFactory
+
+    client = login(world.admin)
+    client.post("/exchange/imports/", {"kind": "customers", "source": "legacy",
+                                       "file": csv_file([*LINES, "W3,坏,123,S1,"])})  # fmt: skip
+    job = ImportJob.objects.get()
+    client.post(f"/exchange/imports/{job.pk}/mapping/", {"col_0": "legacy_id", "col_1": "name", "col_2": "phone",
+                                                        "col_3": "site", "col_4": "", "commit": "1"})  # fmt: skip
+    listing = client.get("/exchange/imports/").content.decode()
+    detail = client.get(f"/exchange/imports/{job.pk}/").content.decode()
+    assert "<th>类型</th>" in listing and "<th>时间</th>" in listing
+    assert "<dt>类型</dt>" in detail and "<th>说明</th>" in detail
+    for page in (listing, detail):
+        assert "跟进方式" not in page and "跟进时间" not in page and "短信/微信" not in page
+    report = load_workbook(io.BytesIO(client.get(f"/exchange/imports/{job.pk}/report.xlsx").content))
+    cells = {c for row in report.active.iter_rows(values_only=True) for c in row}
+    assert "说明" in cells and "短信/微信" not in cells
+    customer = CustomerFactory(site=world.s1, owner=world.s1a)
+    follow_up = login(world.s1a).get(f"/customers/{customer.pk}/").content.decode()
+    assert "跟进方式" in follow_up and "跟进时间" in follow_up and "短信/微信" in follow_up
