@@ -65,6 +65,8 @@ CONTRACT_HEADERS = [
     "付款方式",
     "已付金额",
     "交房日期",
+    "合同状态",
+    "退房日期",
 ]
 BAD_KINDS = ["phone", "date", "site", "name", "duplicate_phone", "money", "legacy_id", "id_number", "source"]
 
@@ -225,17 +227,22 @@ def unit_rows(
 
 
 def contract_rows(count: int, *, customers: int, seed: int = 4) -> Iterator[list]:
-    """Contract n sells unit n to customer ``n * 7 % customers + 1`` (a sold unit each)."""
+    """Contract n sells unit n to customer ``n * 7 % customers + 1`` (a sold unit each); every
+    25th was given up (已退房, with its 退房日期 and the deposit-sized sum paid before)."""
     rng = random.Random(seed)
     for n in range(1, count + 1):
         signed = dt.date(1994, 6, 1) + dt.timedelta(days=rng.randrange(0, 365 * 17))
         price = rng.randrange(50, 500) * 10000
         paid = price if rng.random() < 0.7 else price // 2
         handed = signed + dt.timedelta(days=400) if paid == price and rng.random() < 0.8 else ""
+        status, cancelled = "有效", ""
+        if n % 25 == 0:
+            paid, handed, status = price // 10, "", "已退房"
+            cancelled = _date_text(rng, signed + dt.timedelta(days=30 + n % 150))
         yield [
             f"HT{n:06d}", f"C{n * 7 % customers + 1:06d}", f"U{n:06d}", _money_text(rng, price),
             _date_text(rng, signed), rng.choice(["全款", "按揭", "分期"]), f"{paid:,}",
-            _date_text(rng, handed) if handed else "",
+            _date_text(rng, handed) if handed else "", status, cancelled,
         ]  # fmt: skip
 
 

@@ -109,6 +109,7 @@ CONTRACT_FIELDS = [
     Field("paid", _("Paid so far"), ("已付金额", "已收金额", "累计回款", "回款金额", "paid"), parse=v.parse_money),
     Field("handed_over_at", _("Handed over on"), ("交房日期", "交付日期", "handover"), parse=v.parse_datetime),
     Field("status", _("Status"), ("合同状态", "状态")),
+    Field("cancelled_at", _("Cancelled on"), ("退房日期", "作废日期", "撤销日期", "cancelled"), parse=v.parse_datetime),
 ]  # fmt: skip
 
 FIELDS: dict[str, list[Field]] = {
