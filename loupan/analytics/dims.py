@@ -182,12 +182,30 @@ def midpoint(low: str, high: str) -> Any:
 # --- the dimensions ------------------------------------------------------------------------------
 
 
+class GroupKey(Func):
+    """A plain column used as a group key.
+
+    Grouping by a bare indexed column, SQLite walks that index to get the groups in order and
+    fetches every row from the table in index order: at 1,000,000 customers that was 10x slower
+    than scanning the table and grouping in a temporary b-tree (pool by site 15 s, against
+    1.5 s for a group by an unindexed column). A unary ``+`` keeps the index out of the GROUP BY
+    only: a WHERE on the column, and a covering index for a plain count, are still used.
+    PostgreSQL gets the bare column (it hashes the groups).
+    """
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"+{sql}", params
+
+
 def field_dim(key: str, label: Any, via: str, path: str, **kw: Any) -> Dim:
     """A plain column of the customer (``via="c"``), the unit (``"u"``), the contract (``"k"``)
     or the row itself (``""``)."""
 
     def expr(s: Source) -> Any:
-        return F((s.paths.get(via, "") if via else "") + path)
+        return GroupKey(F((s.paths.get(via, "") if via else "") + path))
 
     return Dim(key, label, expr, **kw)
 

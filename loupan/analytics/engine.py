@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .dims import Dim
+from django.db.models import Count, F
+
+from .dims import Dim, GroupKey
 from .registry import Measure, Part, Ratio, Report, Share
 from .sources import SOURCES, Filters, Source
 
@@ -65,11 +67,30 @@ def _derived(measures: tuple[Any, ...], values: list[dict[str, Any]]) -> None:
                 row[m.key] = float(row.get(m.of) or 0) / whole * 100 if whole else None
 
 
+def _counts_rows_only(aggregate: Any) -> bool:
+    (target,) = aggregate.source_expressions[:1] or (None,)
+    return (
+        isinstance(aggregate, Count) and aggregate.filter is None and not aggregate.distinct
+        and isinstance(target, F) and target.name == "id"
+    )  # fmt: skip
+
+
+def _key(dim: Dim, source: Source, aggregates: list[Any]) -> Any:
+    """The dimension's group expression. When every aggregate only counts rows, a plain column
+    stays bare, so that SQLite counts from a covering index; ``GroupKey`` is for aggregates
+    that read the rows themselves."""
+    expr = dim.expr(source)
+    if isinstance(expr, GroupKey) and all(_counts_rows_only(a) for a in aggregates):
+        return expr.source_expressions[0]
+    return expr
+
+
 def _grouped(report: Report, user: Any, filters: Filters) -> Table:
     dim = report.dims[0]
     source, qs = _base(report.source, report.where, user, filters)
     aggregates = {m.key: m.agg(source) for m in report.measures if isinstance(m, Measure)}
-    groups = {g.pop("d0"): g for g in qs.values(d0=dim.expr(source)).annotate(**aggregates).order_by()}
+    key = _key(dim, source, list(aggregates.values()))
+    groups = {g.pop("d0"): g for g in qs.values(d0=key).annotate(**aggregates).order_by()}
     return _finish(report, [dim], groups)
 
 
@@ -78,7 +99,8 @@ def _compared(report: Report, user: Any, filters: Filters) -> Table:
     part: Part
     for part in report.parts:
         source, qs = _base(part.source, part.where, user, filters)
-        for g in qs.values(d0=part.dim.expr(source)).annotate(v=part.measure.agg(source)).order_by():
+        aggregate = part.measure.agg(source)
+        for g in qs.values(d0=_key(part.dim, source, [aggregate])).annotate(v=aggregate).order_by():
             groups.setdefault(g["d0"], {})[part.measure.key] = g["v"]
     for g in groups.values():
         for part in report.parts:
@@ -112,7 +134,9 @@ def _pivot(report: Report, user: Any, filters: Filters) -> Table:
     measure = report.measures[0]
     source, qs = _base(report.source, report.where, user, filters)
     cells: dict[tuple[Any, Any], Any] = {}
-    for g in qs.values(d0=d0.expr(source), d1=d1.expr(source)).annotate(v=measure.agg(source)).order_by():
+    aggregate = measure.agg(source)
+    keys = {"d0": _key(d0, source, [aggregate]), "d1": _key(d1, source, [aggregate])}
+    for g in qs.values(**keys).annotate(v=aggregate).order_by():
         cells[(g["d0"], g["d1"])] = g["v"]
     row_tot: dict[Any, Any] = {}
     col_tot: dict[Any, Any] = {}
