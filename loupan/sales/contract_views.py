@@ -25,7 +25,7 @@ from . import selectors
 from . import services as ds
 from .choices import ContractStatus, ScheduleKind
 from .deal_forms import PaymentForm, ReasonForm, ScheduleFormSet
-from .deal_views import back_or, change_unit_forms, render_change_unit
+from .deal_views import back_or, buyer_referral, change_unit_forms, render_change_unit
 from .models import Contract
 
 SCHEDULE_FIELDS = ("due_date", "amount", "kind")
@@ -53,6 +53,7 @@ def _contract_context(request: HttpRequest, contract: Contract, **extra: Any) ->
         "receivables": receivables,
         "handover": handover,
         "trail": selectors.money_trail(contract=contract),
+        "referral": buyer_referral(user, contract.customer),
         "can_approve": pending and can(user, "deal.approve", contract),
         "can_edit_schedule": pending and can(user, "deal.create", contract),
         "can_pay": may_pay,

@@ -51,6 +51,13 @@ def back_or(request: HttpRequest, fallback: str) -> HttpResponse:
     return redirect(fallback)
 
 
+def buyer_referral(user: Any, customer: Any) -> Any:
+    """The 老带新 referral of a deal's buyer that the user may see, or None (one query)."""
+    from loupan.channels.selectors import buyer_referral as referral_of  # channels builds on sales
+
+    return referral_of(user=user, customer=customer)
+
+
 # --- the deal list ----------------------------------------------------------------------------
 
 
@@ -207,6 +214,7 @@ def subscription_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_sign": open_ and can(request.user, "deal.create", s),
             "can_cancel": open_ and manages,
             "can_change_unit": open_ and manages,
+            "referral": buyer_referral(request.user, s.customer),
             "cancellations": list(Cancellation.objects.filter(subscription=s).select_related("by")),
             "changes": list(
                 changes.select_related("from_unit__building", "to_unit__building", "by").order_by("at")

@@ -2,6 +2,7 @@
 
 from .commission import commission_agencies, commission_lines, commission_totals, rate_for
 from .kpis import Period, kpi_rows, kpi_site, kpi_teams, parse_period
+from .referrals import BuyerReferral, buyer_referral
 from .registrations import (
     live_contract,
     protected_customer_ids,
@@ -12,6 +13,8 @@ from .registrations import (
 )
 
 __all__ = [
+    "BuyerReferral",
+    "buyer_referral",
     "commission_agencies",
     "commission_lines",
     "commission_totals",
