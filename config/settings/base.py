@@ -220,3 +220,6 @@ LOGGING = {
 # Business defaults.
 LOUPAN_POOL_WARNING_DAYS = env.int("LOUPAN_POOL_WARNING_DAYS", default=3)
 LOUPAN_EXPORT_MAX_ROWS = env.int("LOUPAN_EXPORT_MAX_ROWS", default=200_000)
+# Reports that took longer than this to compute are kept for a few minutes (loupan.analytics.results).
+LOUPAN_REPORT_CACHE_SLOW_SECONDS = env.float("LOUPAN_REPORT_CACHE_SLOW_SECONDS", default=1.0)
+LOUPAN_REPORT_CACHE_SECONDS = env.int("LOUPAN_REPORT_CACHE_SECONDS", default=300)

@@ -18,3 +18,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# Tests change data and read reports again at once: results are never kept unless a test asks.
+LOUPAN_REPORT_CACHE_SLOW_SECONDS = 3600.0

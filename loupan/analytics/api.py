@@ -32,7 +32,10 @@ class ReportViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=FILTER_PARAMS, responses={200: OpenApiTypes.OBJECT})
     def retrieve(self, request, slug=None):  # noqa: ANN001, ANN201
-        """``{slug, title, columns, rows, chart}``; ``chart`` is an ECharts option."""
+        """``{slug, title, category, columns, kinds, rows, chart, filters, computed_at}``; ``chart`` is an
+        ECharts option. ``computed_at`` is null for a live result, or the time a slow result (over
+        ``LOUPAN_REPORT_CACHE_SLOW_SECONDS``) was computed: it is then served for up to
+        ``LOUPAN_REPORT_CACHE_SECONDS`` to the same scope and filters."""
         report = selectors.report_get(user=request.user, slug=slug)
         filters = selectors.report_filters(user=request.user, params=request.query_params)
         return Response(selectors.report_result(user=request.user, report=report, filters=filters))

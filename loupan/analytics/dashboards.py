@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from loupan.core.scoping import ScopeKind, scope_for
 
-from . import charts, engine
+from . import charts, results
 from .registry import REGISTRY
 from .reports.common import SOLD, VISIT_KINDS
 from .sources import SOURCES, Filters, day_start
@@ -44,7 +44,7 @@ def _report_url(slug: str, **params: Any) -> str:
 
 def _chart(user: Any, slug: str, filters: Filters) -> dict[str, Any]:
     report = REGISTRY[slug]
-    table = engine.run(report, user=user, filters=filters)
+    table, _computed_at = results.report_table(report, user=user, filters=filters)
     return {"slug": slug, "id": f"chart-{slug}", "title": str(report.title), "option": charts.option_for(table, report.chart),
             "url": _report_url(slug, **filters.as_params())}  # fmt: skip
 

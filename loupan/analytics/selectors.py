@@ -13,7 +13,7 @@ from loupan.core.errors import NotFound, ValidationFailed
 from loupan.core.policy import require
 from loupan.customers.choices import CustomerStatus
 
-from . import charts, engine
+from . import charts, engine, results
 from .registry import CATEGORIES, REGISTRY, Report
 from .sources import Filters
 
@@ -78,7 +78,7 @@ def report_filters(*, user: Any, params: Mapping[str, Any]) -> Filters:
 def report_result(*, user: Any, report: Report, filters: Filters, with_keys: bool = False) -> dict[str, Any]:
     """``{slug, title, category, columns, rows, chart}`` over the user's scope (``keys``: the raw
     value behind each row, for links to the list behind it)."""
-    table = engine.run(report, user=user, filters=filters)
+    table, computed_at = results.report_table(report, user=user, filters=filters)
     result = {
         "slug": report.slug,
         "title": str(report.title),
@@ -88,6 +88,7 @@ def report_result(*, user: Any, report: Report, filters: Filters, with_keys: boo
         "rows": table.rows,
         "chart": charts.option_for(table, report.chart),
         "filters": filters.as_params(),
+        "computed_at": computed_at,
     }
     if with_keys:
         result["keys"] = table.keys
