@@ -38,9 +38,10 @@ class ImportJobSerializer(serializers.ModelSerializer):
         model = ImportJob
         fields = [
             "id", "kind", "source", "dry_run", "status", "file_name", "total_rows", "valid_rows", "created",
-            "updated", "unchanged", "error_count", "errors", "failure", "mapping", "progress", "created_at",
-            "started_at", "finished_at",
+            "updated", "unchanged", "error_count", "errors", "failure", "mapping", "progress", "dry_run_job",
+            "created_at", "started_at", "finished_at",
         ]  # fmt: skip
+        extra_kwargs = {"dry_run_job": {"help_text": "For a commit: the id of the dry run it imports."}}
         read_only_fields = fields
 
     def get_progress(self, job: ImportJob) -> dict:
@@ -80,12 +81,20 @@ ERRORS = {
     ),
 }
 NOT_FOUND = {404: OpenApiResponse(description="No such import, or another manager's (out of your scope).")}
+CONFLICT = {
+    409: OpenApiResponse(
+        description='`{"code": "import_not_committable", "detail", "import_id"}`: not a dry run that '
+        'succeeded; `{"code": "import_already_committed", "detail", "commit_id"}`: a commit of this dry '
+        "run is queued, running or done (a failed or rejected one wrote nothing and does not count)."
+    )
+}
 
 
 class ImportJobViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Imports of legacy files. A manager sees their own imports, company-wide roles all.
 
     With any row error and ``dry_run`` false nothing is written (status ``rejected``).
+    A dry run that succeeded is imported for real with ``POST imports/{id}/commit/``.
     Files above 1 MB run in the background: the answer is 202 with status ``queued``;
     poll ``GET imports/{id}/``.
     """
@@ -110,6 +119,21 @@ class ImportJobViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
         data = ImportCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         job = services.import_create(actor=request.user, **data.validated_data)
+        job = services.run_now_if_small(job)
+        code = status.HTTP_201_CREATED if job.is_finished else status.HTTP_202_ACCEPTED
+        return Response(ImportJobSerializer(job, context={"request": request}).data, status=code)
+
+    @extend_schema(
+        request=None, responses={201: ImportJobSerializer, 202: ImportJobSerializer, **NOT_FOUND, **CONFLICT}
+    )
+    @action(detail=True, methods=["post"])
+    def commit(self, request, pk=None):  # noqa: ANN001, ANN201
+        """Import a dry run's file for real, as a new job with the same file and mapping.
+
+        Only a dry run that succeeded, and once: a second call answers 409. 201 with the
+        finished commit, or 202 with status ``queued`` for a large file (poll the new id).
+        """
+        job = services.import_commit(actor=request.user, job=self.get_object())
         job = services.run_now_if_small(job)
         code = status.HTTP_201_CREATED if job.is_finished else status.HTTP_202_ACCEPTED
         return Response(ImportJobSerializer(job, context={"request": request}).data, status=code)

@@ -21,6 +21,9 @@ class ImportStatus(models.TextChoices):
 
 
 FINISHED_STATUSES = {ImportStatus.SUCCEEDED, ImportStatus.REJECTED, ImportStatus.FAILED}
+# A commit in these states blocks another commit of the same dry run (failed and rejected
+# ones wrote nothing).
+LIVE_COMMIT_STATUSES = [ImportStatus.QUEUED, ImportStatus.RUNNING, ImportStatus.SUCCEEDED]
 
 
 class TokenScope(models.TextChoices):

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from .choices import LIVE_COMMIT_STATUSES
 from .importing.readers import open_table
 from .models import ImportJob
 
@@ -26,3 +27,8 @@ def import_sample(*, job: ImportJob, rows: int = 5) -> list[list[str]]:
         ]
     finally:
         table.close()
+
+
+def import_commit_of(*, job: ImportJob) -> ImportJob | None:
+    """The commit made from dry run ``job`` that is queued, running or succeeded, if any."""
+    return job.commits.filter(status__in=LIVE_COMMIT_STATUSES).order_by("-pk").first()

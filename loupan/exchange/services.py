@@ -9,14 +9,15 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loupan.core.audit import audit_record
-from loupan.core.errors import NotAllowed, ValidationFailed
+from loupan.core.errors import Conflict, NotAllowed, ValidationFailed
 from loupan.core.policy import require
 
+from . import selectors
 from .auth import act_as_token
 from .choices import ImportKind, ImportStatus
 from .importing import engine
@@ -118,7 +119,7 @@ def import_create(
     if save_mapping:
         import_mapping_save(actor=actor, job=job, mapping=job.mapping)
     if not draft:
-        import_start(actor=actor, job=job, dry_run=dry_run)
+        job = import_start(actor=actor, job=job, dry_run=dry_run)
     return job
 
 
@@ -136,27 +137,65 @@ def import_mapping_save(*, actor: Any, job: ImportJob, mapping: dict[str, str]) 
 def import_start(
     *, actor: Any, job: ImportJob, dry_run: bool, mapping: dict[str, str] | None = None
 ) -> ImportJob:
-    """Queue a draft job (or a new run of a finished job's file) as a dry run or a commit.
+    """Queue a draft job (the mapping step's answer) as a dry run or a commit.
 
     Small files run at once; files above ``LOUPAN_IMPORT_INLINE_BYTES`` in the background
     (Celery, or a thread of this process without a broker) after this transaction commits.
+    Raises :class:`Conflict` ``import_started`` when the job is no longer a draft (a second
+    submit of the mapping form).
     """
     require(actor, "exchange.import", job.kind)
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status != ImportStatus.DRAFT:
-        job = ImportJob(
-            kind=job.kind, source=job.source, created_by=actor, file=job.file.name, file_name=job.file_name,
-            file_size=job.file_size, mapping=job.mapping, token=getattr(actor, "system_token", None),
-        )  # fmt: skip
+        raise Conflict("import_started", _("This import has already started."), import_id=job.pk)
     if mapping is not None:
         job.mapping = _clean_mapping(job.kind, list(job.mapping) or file_headers(job), mapping)
     job.dry_run = dry_run
+    _queue(job)
+    return job
+
+
+def _queue(job: ImportJob) -> None:
     job.status = ImportStatus.QUEUED
     job.save()
     if job.file_size > settings.LOUPAN_IMPORT_INLINE_BYTES:
         from .tasks import dispatch_import
 
         transaction.on_commit(lambda: dispatch_import(job.pk))
-    return job
+
+
+@transaction.atomic
+def import_commit(*, actor: Any, job: ImportJob) -> ImportJob:
+    """Import a dry run's file for real, as a new job (same file, same mapping).
+
+    Only a dry run that succeeded, and only once: the dry run's row is locked, so of two
+    submits at once (a double click) the second finds the first's commit and raises
+    :class:`Conflict` ``import_already_committed``; a dry run that did not succeed (or a
+    commit) raises ``import_not_committable``. A commit that failed or was rejected wrote
+    nothing, so the dry run may be committed again after one.
+    """
+    require(actor, "exchange.import", job.kind)
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if not job.dry_run or job.status != ImportStatus.SUCCEEDED:
+        raise Conflict(
+            "import_not_committable", _("Only a dry run that succeeded can be imported."), import_id=job.pk
+        )
+    if (earlier := selectors.import_commit_of(job=job)) is not None:
+        raise Conflict("import_already_committed", _("This dry run is already imported or being imported: see import %(id)s.")
+                       % {"id": earlier.pk}, commit_id=earlier.pk)  # fmt: skip
+    commit = ImportJob(
+        kind=job.kind, source=job.source, created_by=actor, file=job.file.name, file_name=job.file_name,
+        file_size=job.file_size, mapping=job.mapping, token=getattr(actor, "system_token", None),
+        dry_run=False, dry_run_job=job,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            _queue(commit)
+    except IntegrityError:  # the constraint behind the lock (import_one_commit_per_dry_run)
+        raise Conflict(
+            "import_already_committed", _("This dry run is already imported or being imported.")
+        ) from None
+    return commit
 
 
 def import_run(*, job_id: int) -> ImportJob:

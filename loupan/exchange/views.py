@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from loupan.core.errors import ValidationFailed
+from loupan.core.errors import Conflict, ValidationFailed
 from loupan.core.spreadsheets import MIME
 from loupan.core.views import add_service_errors, paginate, require_can, web_errors
 
@@ -64,6 +64,9 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationFailed as exc:
             add_service_errors(form, exc)
+        except Conflict as exc:  # the form was submitted twice: the first submit runs it
+            messages.error(request, exc.detail)
+            return redirect("exchange:detail", pk=job.pk)
         else:
             services.run_now_if_small(job)
             return redirect("exchange:detail", pk=job.pk)
@@ -76,7 +79,10 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
-    context = {"job": job, "progress": services.import_progress(job), "errors": job.errors[:SHOWN_ERRORS]}
+    context = {
+        "job": job, "progress": services.import_progress(job), "errors": job.errors[:SHOWN_ERRORS],
+        "commit": selectors.import_commit_of(job=job) if job.dry_run else None,
+    }  # fmt: skip
     return render(request, "exchange/import_detail.html", context)
 
 
@@ -97,9 +103,15 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @web_errors
 def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Run a dry-run job's file again, this time for real (same file, same mapping)."""
+    """Run a succeeded dry run's file again, this time for real (same file, same mapping).
+    Once: a second submit (a double click) gets a message on the dry run's page."""
     job = _job(request, pk)
-    new = services.run_now_if_small(services.import_start(actor=request.user, job=job, dry_run=False))
+    try:
+        new = services.import_commit(actor=request.user, job=job)
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+        return redirect("exchange:detail", pk=job.pk)
+    services.run_now_if_small(new)
     messages.success(request, _("The import has started."))
     return redirect("exchange:detail", pk=new.pk)
 

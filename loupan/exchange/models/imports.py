@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loupan.core.scoping import ScopeKind, scope_for
 
-from ..choices import ImportKind, ImportStatus
+from ..choices import LIVE_COMMIT_STATUSES, ImportKind, ImportStatus
 
 
 def _upload_storage() -> FileSystemStorage:
@@ -58,6 +58,15 @@ class ImportJob(models.Model):
         "exchange.SystemToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="The system token the import came through: its sites bound the import.",
     )  # fmt: skip
+    # For a commit: the succeeded dry run whose file it imports (import_commit).
+    dry_run_job = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="commits",
+        verbose_name=_("dry run"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -69,6 +78,15 @@ class ImportJob(models.Model):
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         indexes = [models.Index(fields=["created_by", "-created_at"], name="import_creator_idx")]
+        constraints = [
+            # One commit per dry run at a time, and none after one succeeded; a failed or
+            # rejected commit wrote nothing, so the dry run may be committed again.
+            models.UniqueConstraint(
+                fields=["dry_run_job"],
+                condition=models.Q(status__in=LIVE_COMMIT_STATUSES),
+                name="import_one_commit_per_dry_run",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name}"

@@ -88,3 +88,32 @@ def test_openapi_describes_the_import_endpoints(world, api) -> None:  # noqa: AN
     props = post_op["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert "$ref" in props or "properties" in props
     assert "/api/v1/imports/{id}/" in schema["paths"]
+
+
+def test_commit_a_dry_run_once(world, api) -> None:  # noqa: ANN001
+    client = api(world.sm1)
+    dry = post(client, ROWS[:2], dry_run="true").json()
+    assert dry["status"] == "succeeded" and Customer.objects.count() == 0
+    commit = client.post(f"{URL}{dry['id']}/commit/")
+    assert commit.status_code == 201
+    body = commit.json()
+    assert (body["status"], body["dry_run"], body["dry_run_job"], body["created"]) == (
+        "succeeded",
+        False,
+        dry["id"],
+        1,
+    )
+    again = client.post(f"{URL}{dry['id']}/commit/")
+    assert again.status_code == 409
+    assert again.json() == {
+        "code": "import_already_committed",
+        "detail": again.json()["detail"],
+        "commit_id": body["id"],
+    }
+    assert Customer.objects.count() == 1
+    refused = client.post(f"{URL}{body['id']}/commit/")  # a commit is no dry run
+    assert refused.status_code == 409 and refused.json()["code"] == "import_not_committable"
+    rejected = post(client, ROWS, dry_run="true").json()
+    assert client.post(f"{URL}{rejected['id']}/commit/").json()["code"] == "import_not_committable"
+    assert api(world.sm2).post(f"{URL}{dry['id']}/commit/").status_code == 404
+    assert api(world.s1a).post(f"{URL}{dry['id']}/commit/").status_code in (403, 404)

@@ -114,3 +114,52 @@ def test_import_pages_use_their_own_words_not_the_follow_up_ones(world) -> None:
     customer = CustomerFactory(site=world.s1, owner=world.s1a)
     follow_up = login(world.s1a).get(f"/customers/{customer.pk}/").content.decode()
     assert "跟进方式" in follow_up and "跟进时间" in follow_up and "短信/微信" in follow_up
+
+
+def test_a_double_click_on_commit_imports_once_and_says_so(world) -> None:  # noqa: ANN001
+    client = login(world.sm1)
+    client.post("/exchange/imports/", {"kind": "customers", "source": "old", "file": csv_file(LINES)})
+    job = ImportJob.objects.get()
+    client.post(f"/exchange/imports/{job.pk}/mapping/", {"col_0": "legacy_id", "col_1": "name", "col_2": "phone",
+                                                        "col_3": "site", "col_4": "birth_date", "dry_run": "1"})  # fmt: skip
+    first = client.post(f"/exchange/imports/{job.pk}/commit/")
+    commit = ImportJob.objects.get(dry_run=False)
+    assert first["Location"] == f"/exchange/imports/{commit.pk}/" and commit.dry_run_job_id == job.pk
+    second = client.post(f"/exchange/imports/{job.pk}/commit/", follow=True)
+    assert second.redirect_chain == [(f"/exchange/imports/{job.pk}/", 302)]
+    page = second.content.decode()
+    assert f"这次试运行已经正式导入或正在导入：见导入 {commit.pk}" in page
+    assert f'data-commit="{commit.pk}"' in page and f"/exchange/imports/{job.pk}/commit/" not in page
+    assert ImportJob.objects.filter(dry_run=False).count() == 1 and Customer.objects.count() == 2
+
+
+def test_a_rejected_dry_run_cannot_be_committed(world) -> None:  # noqa: ANN001
+    client = login(world.sm1)
+    client.post("/exchange/imports/", {"kind": "customers", "source": "old",
+                                       "file": csv_file([*LINES, "W3,坏,123,S1,"])})  # fmt: skip
+    job = ImportJob.objects.get()
+    client.post(f"/exchange/imports/{job.pk}/mapping/", {"col_0": "legacy_id", "col_1": "name", "col_2": "phone",
+                                                        "col_3": "site", "col_4": "", "dry_run": "1"})  # fmt: skip
+    job.refresh_from_db()
+    assert job.status == "rejected"
+    refused = client.post(f"/exchange/imports/{job.pk}/commit/", follow=True)
+    assert "只有成功的试运行才能正式导入" in refused.content.decode()
+    assert ImportJob.objects.count() == 1 and Customer.objects.count() == 0
+
+
+def test_a_second_submit_of_the_mapping_form_runs_nothing_more(world) -> None:  # noqa: ANN001
+    client = login(world.sm1)
+    client.post("/exchange/imports/", {"kind": "customers", "source": "old", "file": csv_file(LINES)})
+    job = ImportJob.objects.get()
+    form = {
+        "col_0": "legacy_id",
+        "col_1": "name",
+        "col_2": "phone",
+        "col_3": "site",
+        "col_4": "",
+        "commit": "1",
+    }
+    client.post(f"/exchange/imports/{job.pk}/mapping/", form)
+    again = client.post(f"/exchange/imports/{job.pk}/mapping/", form)
+    assert again["Location"] == f"/exchange/imports/{job.pk}/"
+    assert ImportJob.objects.count() == 1 and Customer.objects.count() == 2
