@@ -166,6 +166,8 @@ class Customer(models.Model):
             models.Index(fields=["status"], name="cust_status_idx"),
             models.Index(fields=["intent_level"], name="cust_level_idx"),
             models.Index(fields=["source"], name="cust_source_idx"),
+            # duplicates by ID number (imports check every chunk against the whole table)
+            models.Index(fields=["id_number"], name="cust_id_number_idx"),
         ]
 
     def __str__(self) -> str:
