@@ -190,12 +190,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=0),
     },
     "deliver-webhooks": {"task": "loupan.exchange.tasks.deliver_webhooks_task", "schedule": 60.0},
+    "fail-stale-imports": {"task": "loupan.exchange.tasks.fail_stale_imports_task", "schedule": 300.0},
 }
 EMBEDDED_SCHEDULER = env.bool("EMBEDDED_SCHEDULER", default=not REDIS_URL)
 # Without a broker, long jobs (large imports, webhook deliveries) run in a thread of the
 # process that queued them, so the page can poll their progress.
 LOUPAN_JOBS_IN_THREAD = env.bool("LOUPAN_JOBS_IN_THREAD", default=not REDIS_URL)
 LOUPAN_IMPORT_INLINE_BYTES = env.int("LOUPAN_IMPORT_INLINE_BYTES", default=1024 * 1024)
+# A queued or running import whose worker gave no sign of life for this long is failed as
+# interrupted (the web process restarted under its thread, a worker was killed). A running
+# import beats every few seconds, after each chunk of 1,000 rows: keep this well above the
+# longest chunk. Queued imports count only without a broker (a thread or inline).
+LOUPAN_IMPORT_STALE_SECONDS = env.int("LOUPAN_IMPORT_STALE_SECONDS", default=10 * 60)
 
 CACHES = {
     "default": (

@@ -27,8 +27,11 @@ DAILY_JOBS: dict[str, str] = {
     "expire_registrations": "loupan.channels.services.registrations_expire",
     "refresh_segments": "loupan.analytics.services.segment_runs_refresh",
 }
-# Jobs run at every check (webhook retries that have come due).
-FREQUENT_JOBS: dict[str, str] = {"deliver_webhooks": "loupan.exchange.webhooks.deliver_due"}
+# Jobs run at every check (webhook retries that have come due, imports whose worker stopped).
+FREQUENT_JOBS: dict[str, str] = {
+    "deliver_webhooks": "loupan.exchange.webhooks.deliver_due",
+    "fail_stale_imports": "loupan.exchange.services.import_jobs_fail_stale",
+}
 CHECK_EVERY_SECONDS = 300
 
 

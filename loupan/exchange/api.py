@@ -107,8 +107,18 @@ class ImportJobViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.Rea
 
     @extend_schema(responses={200: ImportJobSerializer, **NOT_FOUND})
     def retrieve(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
-        """One import: its status, counts, progress and the report (the first 5,000 errors)."""
-        return super().retrieve(request, *args, **kwargs)
+        """One import: its status, counts, progress and the report (the first 5,000 errors).
+
+        A queued or running import whose worker stopped (no sign of life for 10 minutes by
+        default) answers as ``failed``, with the reason in ``failure``; nothing was written.
+        """
+        job = services.import_check_alive(self.get_object())
+        return Response(self.get_serializer(job).data)
+
+    def list(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
+        """The imports, newest first; those whose worker stopped are failed first."""
+        services.import_jobs_fail_stale()
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(
         request={"multipart/form-data": ImportCreateSerializer},

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +26,7 @@ from .importing import engine
 from .importing.contracts import ContractImporter
 from .importing.customers import CustomerImporter, MemberImporter
 from .importing.fields import FIELDS, propose_mapping
+from .importing.heartbeat import Heartbeat, Interrupted, no_lock_wait
 from .importing.inventory import ProjectImporter, UnitImporter
 from .importing.readers import UnreadableFile, open_table
 from .models import ImportJob, ImportMapping
@@ -157,6 +160,7 @@ def import_start(
 
 def _queue(job: ImportJob) -> None:
     job.status = ImportStatus.QUEUED
+    job.heartbeat_at = timezone.now()
     job.save()
     if job.file_size > settings.LOUPAN_IMPORT_INLINE_BYTES:
         from .tasks import dispatch_import
@@ -201,8 +205,9 @@ def import_commit(*, actor: Any, job: ImportJob) -> ImportJob:
 def import_run(*, job_id: int) -> ImportJob:
     """Run a queued import (once: a second call finds it no longer queued). Never raises:
     the job records success, rejection (row errors, nothing written) or failure and why."""
+    now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING, started_at=timezone.now()
+        status=ImportStatus.RUNNING, started_at=now, heartbeat_at=now
     )
     job = ImportJob.objects.select_related("created_by", "token").get(pk=job_id)
     if not claimed:
@@ -210,15 +215,21 @@ def import_run(*, job_id: int) -> ImportJob:
     if job.token is not None:  # a system's import: the token's sites, as during the request
         act_as_token(job.created_by, job.token)
     key = _progress_key(job.pk)
+    heartbeat = Heartbeat(job)
 
     def progress(rows: int, fraction: float) -> None:
         cache.set(key, {"rows": rows, "percent": min(int(fraction * 100), 99)}, 3600)
+        heartbeat.beat()
 
     try:
         outcome = engine.run(
             job=job, actor=job.created_by, importer_class=IMPORTERS[job.kind], path=job.file.path,
             mapping=job.mapping or None, progress=progress,
         )  # fmt: skip
+    except Interrupted:  # failed as interrupted meanwhile (it says why); rolled back
+        logger.warning("import %s stopped: it was failed as interrupted while it ran", job.pk)
+        cache.delete(key)
+        return ImportJob.objects.get(pk=job.pk)
     except UnreadableFile as exc:
         job.status, job.failure = ImportStatus.FAILED, str(exc)
     except NotAllowed as exc:
@@ -232,7 +243,9 @@ def import_run(*, job_id: int) -> ImportJob:
             setattr(job, name, getattr(outcome, name))
         job.mapping = outcome.mapping
         job.status = ImportStatus.REJECTED if outcome.error_count else ImportStatus.SUCCEEDED
-    job.finished_at = timezone.now()
+    finally:
+        heartbeat.close()
+    job.finished_at = job.heartbeat_at = timezone.now()
     job.save()
     cache.delete(key)
     audit_record(
@@ -247,4 +260,67 @@ def run_now_if_small(job: ImportJob) -> ImportJob:
     """For callers that answer with the result: run a queued small job right away."""
     if job.status == ImportStatus.QUEUED and job.file_size <= settings.LOUPAN_IMPORT_INLINE_BYTES:
         return import_run(job_id=job.pk)
+    return job
+
+
+def _stale(now: datetime) -> Q:
+    """Queued or running jobs whose worker gave no sign of life since the threshold. Queued
+    ones only when jobs run in this process (a thread, or inline): a broker keeps its queue
+    across restarts, so a job queued there still runs, however long the wait."""
+    cutoff = now - timedelta(seconds=settings.LOUPAN_IMPORT_STALE_SECONDS)
+    statuses = [ImportStatus.RUNNING]
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        statuses.append(ImportStatus.QUEUED)
+    return Q(status__in=statuses) & (
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    )
+
+
+def import_jobs_fail_stale(*, now: datetime | None = None, job_id: int | None = None) -> int:
+    """Fail the imports whose worker stopped (the web process restarted during a job that
+    ran in its thread, a Celery worker was killed): queued or running with no heartbeat for
+    ``LOUPAN_IMPORT_STALE_SECONDS``. Nothing of theirs was written (all or nothing), and
+    the reason says so. Only ``job_id`` when given (the job's page polling). Returns how many.
+
+    Runs from the job's page and API, the embedded scheduler and Celery beat. On SQLite a
+    live import holds the database's write lock and cannot record heartbeats: the update
+    does not wait for the lock and fails nothing while a writer holds it.
+    """
+    now = now or timezone.now()
+    minutes = max(1, round(settings.LOUPAN_IMPORT_STALE_SECONDS / 60))
+    reason = _(
+        "Interrupted: the worker stopped (no sign of life for %(minutes)s minutes). Nothing was "
+        "written, as an import writes all of its rows or none. Run it again."
+    ) % {"minutes": minutes}
+    try:
+        with no_lock_wait():
+            stale = ImportJob.objects.filter(_stale(now))
+            if job_id is not None:
+                stale = stale.filter(pk=job_id)
+            ids = list(stale.values_list("pk", flat=True)[:100])
+            if not ids:  # the usual answer, read without taking the write lock
+                return 0
+            with transaction.atomic():
+                failed = list(
+                    ImportJob.objects.select_for_update(no_key=True).filter(_stale(now), pk__in=ids)
+                )
+                for job in failed:
+                    job.status, job.failure, job.finished_at = ImportStatus.FAILED, reason, now
+                    job.save(update_fields=["status", "failure", "finished_at"])
+                    audit_record(actor=None, action="import", obj=job, detail={
+                        "kind": job.kind, "dry_run": job.dry_run, "status": job.status, "interrupted": True})  # fmt: skip
+    except OperationalError:
+        if connection.vendor != "sqlite":
+            raise
+        return 0  # a writer holds SQLite's lock, maybe the import itself: look again later
+    for job in failed:
+        logger.warning("import %s failed: no heartbeat since %s", job.pk, job.heartbeat_at)
+        cache.delete(_progress_key(job.pk))
+    return len(failed)
+
+
+def import_check_alive(job: ImportJob) -> ImportJob:
+    """``job``, failed first if its worker stopped (for the pages and the API that show it)."""
+    if job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING) and import_jobs_fail_stale(job_id=job.pk):
+        job.refresh_from_db()
     return job

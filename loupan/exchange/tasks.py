@@ -17,6 +17,14 @@ def run_import_task(job_id: int) -> str:
     return import_run(job_id=job_id).status
 
 
+@shared_task(name="loupan.exchange.tasks.fail_stale_imports_task")
+def fail_stale_imports_task() -> int:
+    """Fail the imports whose worker stopped (also scheduled every 5 minutes)."""
+    from .services import import_jobs_fail_stale
+
+    return import_jobs_fail_stale()
+
+
 @shared_task(name="loupan.exchange.tasks.deliver_webhooks_task")
 def deliver_webhooks_task() -> int:
     """Send the webhook deliveries that are due (also scheduled every minute)."""

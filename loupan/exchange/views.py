@@ -41,6 +41,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             return redirect("exchange:mapping", pk=job.pk)
+    services.import_jobs_fail_stale()
     page = paginate(request, selectors.import_list(user=request.user))
     return render(request, "exchange/import_list.html", {"form": form, "page": page})
 
@@ -78,7 +79,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
+    job = services.import_check_alive(_job(request, pk))
     context = {
         "job": job, "progress": services.import_progress(job), "errors": job.errors[:SHOWN_ERRORS],
         "commit": selectors.import_commit_of(job=job) if job.dry_run else None,
@@ -89,8 +90,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The status box, polled by htmx while the job runs; a finished job reloads the page."""
-    job = _job(request, pk)
+    """The status box, polled by htmx while the job runs; a finished job reloads the page
+    (one whose worker stopped is failed here, so the polling ends and the page says why)."""
+    job = services.import_check_alive(_job(request, pk))
     response = render(
         request, "exchange/_progress.html", {"job": job, "progress": services.import_progress(job)}
     )

@@ -70,6 +70,9 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The worker's last sign of life: set when queued, when it starts and every few seconds
+    # while it runs; long silent means the worker stopped (services.import_jobs_fail_stale).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 
