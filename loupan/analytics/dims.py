@@ -19,7 +19,7 @@ from django.db.models import Case, CharField, F, FloatField, Func, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import LessThan
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from loupan.customers.choices import CustomerStatus, Gender, IncomeBand, IntentionLevel, Purpose
@@ -276,7 +276,7 @@ D: dict[str, Dim] = {
         Dim("floor-band", _("floor"), lambda s: _null_aware(s.u + "floor", F(s.u + "floor"), FLOOR_EDGES,
                                                           FLOOR_LAST), names=_floor_names, order=FLOOR_ORDER),
         # deals and activities (columns of the row itself)
-        field_dim("kind", _("kind"), "", "kind", names=choice_names(ActivityKind.choices), order=ActivityKind.values),
+        field_dim("kind", pgettext_lazy("follow-up", "kind"), "", "kind", names=choice_names(ActivityKind.choices), order=ActivityKind.values),
         field_dim("by", _("salesperson"), "", "user_id", names=_user_names, top=30),
         field_dim("by-team", _("team"), "", "user__agency_id", names=_agency_names),
         field_dim("payment-method", _("payment method"), K, "payment_method",

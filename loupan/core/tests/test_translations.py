@@ -209,3 +209,36 @@ def test_logged_in_pages_are_english_with_the_language_cookie(client, world) -> 
     customers = _page(client, "/customers/", english=True)
     assert "Customers" in customers and "Owner" in customers
     assert "归属顾问" not in customers
+
+
+@pytest.mark.parametrize(
+    ("model", "zh", "en"),
+    [
+        ("sales.Activity", "跟进方式", "kind"),
+        ("sales.Visit", "到访类型", "kind"),
+        ("sales.PaymentScheduleItem", "款项类型", "kind"),
+        ("channels.CommissionLine", "类型", "kind"),
+        ("exchange.ImportJob", "类型", "kind"),
+        ("exchange.ImportMapping", "类型", "kind"),
+    ],
+)
+def test_every_field_named_kind_has_its_own_words(model: str, zh: str, en: str) -> None:
+    """The msgid "kind" was 跟进方式 (the follow-up's method) on every model: the follow-up's
+    field has the "follow-up" context, visits and payment schedules theirs, the rest 类型."""
+    from django.apps import apps
+    from django.utils import translation
+
+    field = apps.get_model(model)._meta.get_field("kind")
+    with translation.override("zh-hans"):
+        assert str(field.verbose_name) == zh
+    with translation.override("en"):
+        assert str(field.verbose_name) == en
+
+
+def test_the_follow_up_report_dimension_keeps_the_follow_up_word() -> None:
+    from django.utils import translation
+
+    from loupan.analytics.dims import D
+
+    with translation.override("zh-hans"):
+        assert str(D["kind"].label) == "跟进方式"

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loupan.core.scoping import ScopedQuerySet
 
@@ -25,7 +26,7 @@ class Activity(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="activities", verbose_name=_("by")
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=ActivityKind.choices)
+    kind = models.CharField(pgettext_lazy("follow-up", "kind"), max_length=10, choices=ActivityKind.choices)
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
     notes = models.TextField(_("notes"), blank=True)
     next_action_at = models.DateTimeField(_("next action"), null=True, blank=True)

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loupan.core.scoping import ScopedQuerySet
 
@@ -209,7 +210,9 @@ class PaymentScheduleItem(models.Model):
     seq = models.PositiveSmallIntegerField(default=1)
     due_date = models.DateField(_("due date"))
     amount = models.DecimalField(_("amount"), **MONEY)
-    kind = models.CharField(_("kind"), max_length=14, choices=ScheduleKind.choices)
+    kind = models.CharField(
+        pgettext_lazy("payment schedule", "kind"), max_length=14, choices=ScheduleKind.choices
+    )
 
     class Meta:
         ordering = ["contract", "seq"]

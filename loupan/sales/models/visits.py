@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loupan.core.scoping import ScopedQuerySet
 
@@ -74,7 +75,7 @@ class Visit(models.Model):
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="visits", verbose_name=_("customer")
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=VisitKind.choices)
+    kind = models.CharField(pgettext_lazy("visit", "kind"), max_length=10, choices=VisitKind.choices)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="received_visits",
         verbose_name=_("received by"),
