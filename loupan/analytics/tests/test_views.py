@@ -11,14 +11,9 @@ from django.urls import reverse
 
 from loupan.analytics.registry import REGISTRY
 from loupan.core.models import AuditEvent
+from loupan.core.testing.clients import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:  # noqa: ANN001
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def chart_options(html: str) -> list[dict]:

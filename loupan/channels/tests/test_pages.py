@@ -5,19 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 
 from loupan.channels.models import AgencyContract, Referral
 from loupan.core.models import AuditEvent
+from loupan.core.testing.clients import client_for as _client
 from loupan.customers.tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:  # noqa: ANN001
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_contract_pages_sign_renew_and_end(ch) -> None:

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from loupan.channels.models import Registration
 from loupan.channels.tests.factories import RegistrationFactory
+from loupan.core.testing.clients import client_for as _client
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:  # noqa: ANN001
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_agent_registers_from_the_form_and_sees_conflicts_on_the_page(ch) -> None:

@@ -12,17 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from loupan.core.models import AuditEvent
+from loupan.core.testing.clients import client_for
 from loupan.customers.models import Customer
 from loupan.customers.tests.factories import CustomerFactory
 from loupan.org.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:  # noqa: ANN001
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_login_page_and_login(world) -> None:  # noqa: ANN001

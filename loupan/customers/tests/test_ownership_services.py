@@ -16,6 +16,7 @@ from rest_framework.authtoken.models import Token
 from loupan.core.errors import Conflict, NotAllowed, ValidationFailed
 from loupan.core.models import AuditEvent, JobRun
 from loupan.core.scheduler import run_due_jobs
+from loupan.core.testing.clients import client_for as _session_client
 from loupan.customers import services
 from loupan.customers.models import Customer, PoolClaim
 from loupan.customers.tasks import release_idle_customers_task
@@ -226,12 +227,6 @@ def test_scheduler_runs_once_per_local_day(world):  # noqa: ANN001
 
 
 # --- offboarding ---------------------------------------------------------------------------------
-
-
-def _session_client(user) -> Client:  # noqa: ANN001
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_user_deactivate_ends_access_and_keeps_customers(world, api):  # noqa: ANN001

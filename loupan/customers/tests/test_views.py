@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from loupan.core.models import AuditEvent
+from loupan.core.testing.clients import client_for
 from loupan.customers.models import Customer, PoolClaim
 from loupan.customers.tests.factories import CustomerFactory
 from loupan.sales.models import Activity
@@ -17,12 +18,6 @@ from loupan.sales.models import Activity
 pytestmark = pytest.mark.django_db
 
 ROLES = ["admin", "cm", "sm1", "sm2", "s1a", "s1b", "s2a", "ag1"]
-
-
-def client_for(user) -> Client:  # noqa: ANN001
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -4,11 +4,11 @@ interrupted once their heartbeat is old, so their page stops polling and says wh
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from loupan.core.scheduler import FREQUENT_JOBS
+from loupan.core.testing.clients import client_for as login
 from loupan.customers.models import Customer
 from loupan.exchange import services
 from loupan.exchange.models import ImportJob
@@ -25,12 +25,6 @@ def job_in(world, status: str, beat_minutes_ago: float | None, dry_run: bool = T
     ImportJob.objects.filter(pk=job.pk).update(status=status, dry_run=dry_run, heartbeat_at=beat,
                                                started_at=beat if status == "running" else None)  # fmt: skip
     return ImportJob.objects.get(pk=job.pk)
-
-
-def login(user) -> Client:  # noqa: ANN001
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_stale_running_job_fails_with_the_reason_and_its_page_stops_polling(world) -> None:  # noqa: ANN001

@@ -1,20 +1,14 @@
 """Connected systems pages: admins only; the key is shown once; revoke; webhook; redeliver."""
 
 import pytest
-from django.test import Client
 
 from loupan.core.models import AuditEvent
+from loupan.core.testing.clients import client_for as as_user
 from loupan.exchange import integration
 from loupan.exchange.models import IntegrationSystem, SystemToken, Webhook, WebhookDelivery
 from loupan.exchange.tests.receiver import Receiver
 
 pytestmark = pytest.mark.django_db
-
-
-def as_user(user) -> Client:  # noqa: ANN001
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_admin_connects_a_system_makes_a_token_and_revokes_it(world) -> None:  # noqa: ANN001

@@ -3,8 +3,8 @@
 import io
 
 import pytest
-from django.test import Client
 
+from loupan.core.testing.clients import client_for as login
 from loupan.customers.models import Customer
 from loupan.exchange.models import ImportJob, ImportMapping
 from loupan.exchange.tests.conftest import csv_file
@@ -15,12 +15,6 @@ LINES = [
     "W1,张三,13800138000,S1,1994年3月5日",
     "W2,李四,13900139000,S1,1994/3/6",
 ]
-
-
-def login(user) -> Client:  # noqa: ANN001
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_upload_map_dry_run_then_commit(world) -> None:  # noqa: ANN001

@@ -7,6 +7,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
+from loupan.core.testing.clients import client_for
 from loupan.customers.tests.factories import CustomerFactory
 from loupan.org.models import Agency, Site, User
 from loupan.org.tests.factories import PASSWORD
@@ -14,12 +15,6 @@ from loupan.org.tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 LISTS = ["org:sites", "org:agencies", "org:users"]
-
-
-def client_for(user) -> Client:  # noqa: ANN001
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("username", ["admin", "cm"])

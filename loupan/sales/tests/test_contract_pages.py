@@ -7,21 +7,15 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from loupan.core.testing.clients import client_for
 from loupan.inventory.models import Unit
 from loupan.sales import services as ds
 from loupan.sales.models import Contract, Payment
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:  # noqa: ANN001
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def sign(world, deals, unit=None, price=None, method="mortgage") -> Contract:  # noqa: ANN001

@@ -7,20 +7,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
+from loupan.core.testing.clients import client_for
 from loupan.inventory.models import Building
 from loupan.sales import services as ds
 from loupan.sales.tests.conftest import make_units
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:  # noqa: ANN001
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def customer_url(customer) -> str:  # noqa: ANN001

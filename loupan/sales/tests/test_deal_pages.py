@@ -6,20 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
+from loupan.core.testing.clients import client_for
 from loupan.inventory.models import Unit
 from loupan.sales import services as ds
 from loupan.sales.models import Reservation, Subscription
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:  # noqa: ANN001
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def subscribe(world, deals, unit=None, customer=None, **kw) -> Subscription:  # noqa: ANN001

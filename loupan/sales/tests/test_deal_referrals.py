@@ -6,24 +6,18 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from loupan.channels import selectors as channel_selectors
 from loupan.channels import services as channels
+from loupan.core.testing.clients import client_for
 from loupan.customers.tests.factories import CustomerFactory
 from loupan.sales import services as ds
 
 pytestmark = pytest.mark.django_db
 
 OWNER_PHONE = "13900009999"
-
-
-def client_for(user) -> Client:  # noqa: ANN001
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def sign(world, deals, unit, customer, actor):  # noqa: ANN001, ANN201

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
+from loupan.core.testing.clients import client_for
 from loupan.inventory.models import Unit
 from loupan.sales import services as ds
 from loupan.sales.models import Subscription
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:  # noqa: ANN001
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def url(unit) -> str:  # noqa: ANN001

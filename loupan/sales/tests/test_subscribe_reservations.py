@@ -5,21 +5,15 @@ another customer or project is a field error, never a 500."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from loupan.core.errors import ValidationFailed
 from loupan.core.models import AuditEvent
+from loupan.core.testing.clients import client_for
 from loupan.sales import services as ds
 from loupan.sales.models import Reservation, Subscription
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:  # noqa: ANN001
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def url(unit, **params) -> str:  # noqa: ANN001, ANN003

@@ -8,9 +8,9 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
+from loupan.core.testing.clients import client_for
 from loupan.inventory.models import Building
 from loupan.sales import services as ds
 from loupan.sales.deal_forms import ChangeUnitForm
@@ -19,12 +19,6 @@ from loupan.sales.selectors import available_units
 from loupan.sales.tests.conftest import make_units
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:  # noqa: ANN001
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
+from loupan.core.testing.clients import client_for as browser
 from loupan.customers.tests.factories import CustomerFactory
 from loupan.sales import services
 from loupan.sales.models import Activity, ReceptionSlot, Visit, WorkLogNote
 
 pytestmark = pytest.mark.django_db
-
-
-def browser(user) -> Client:  # noqa: ANN001
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
