@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 
 from . import engine
@@ -36,7 +37,7 @@ def _plain(table: engine.Table) -> engine.Table:
     """The table with its (possibly lazy) labels made plain strings, so that it can be stored."""
 
     def plain(value: Any) -> Any:
-        return str(value) if isinstance(value, str) or hasattr(value, "_proxy____cast") else value
+        return str(value) if isinstance(value, str | Promise) else value
 
     return dataclasses.replace(
         table, columns=[str(c) for c in table.columns], rows=[[plain(v) for v in row] for row in table.rows]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from loupan.core.errors import Conflict, ValidationFailed
 from loupan.core.spreadsheets import MIME
-from loupan.core.views import add_service_errors, paginate, require_can, web_errors
+from loupan.core.views import add_service_errors, errors_as_messages, paginate, require_can, web_errors
 
 from . import selectors, services
 from .choices import ImportStatus
@@ -108,14 +108,11 @@ def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
     """Run a succeeded dry run's file again, this time for real (same file, same mapping).
     Once: a second submit (a double click) gets a message on the dry run's page."""
     job = _job(request, pk)
-    try:
-        new = services.import_commit(actor=request.user, job=job)
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-        return redirect("exchange:detail", pk=job.pk)
-    services.run_now_if_small(new)
-    messages.success(request, _("The import has started."))
-    return redirect("exchange:detail", pk=new.pk)
+    with errors_as_messages(request):
+        new = services.run_now_if_small(services.import_commit(actor=request.user, job=job))
+        messages.success(request, _("The import has started."))
+        return redirect("exchange:detail", pk=new.pk)
+    return redirect("exchange:detail", pk=job.pk)
 
 
 @login_required

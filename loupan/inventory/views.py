@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from loupan.core.errors import Conflict, ValidationFailed
+from loupan.core.errors import ValidationFailed
 from loupan.core.policy import can
-from loupan.core.views import add_service_errors, errors_as_messages, require_can, web_errors
+from loupan.core.views import add_service_errors, errors_as_messages, errors_on_form, require_can, web_errors
 
 from . import selectors, services
 from .choices import UnitStatus
@@ -292,13 +292,8 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(unit, name) for name in UnitForm.base_fields}
     form = UnitForm(request.POST or None, initial=initial, locked=locked)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on_form(form):
             services.unit_update(actor=request.user, unit=unit, data=form.changes())
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        except Conflict as exc:
-            form.add_error(None, exc.detail)
-        else:
             messages.success(request, _("Unit %(number)s saved.") % {"number": form.cleaned_data["number"]})
             return redirect(f"{reverse('inventory:grid', args=[unit.building_id])}?unit={unit.pk}")
     return render(request, "inventory/unit_form.html", {"form": form, "unit": unit, "in_deal": in_deal})

@@ -13,8 +13,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from loupan.core.errors import Conflict, ValidationFailed
-from loupan.core.views import add_service_errors, errors_on_form, paginate, require_can, web_errors
+from loupan.core.errors import ValidationFailed
+from loupan.core.views import (
+    add_service_errors,
+    errors_as_messages,
+    errors_on_form,
+    paginate,
+    require_can,
+    web_errors,
+)
 
 from . import services
 from .choices import Role
@@ -185,19 +192,14 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a colleague who works at the same sites, or the pool."))
         return redirect("org:user_edit", pk=target.pk)
-    try:
+    with errors_as_messages(request):
         result = services.user_deactivate(
             actor=request.user, user=target, hand_to=form.cleaned_data.get("hand_to")
         )
-    except Conflict as exc:
-        messages.error(request, exc.detail)
-        return redirect("org:user_edit", pk=target.pk)
-    except ValidationFailed as exc:
-        messages.error(request, " ".join(m for msgs in exc.errors.values() for m in msgs))
-        return redirect("org:user_edit", pk=target.pk)
-    messages.success(
-        request,
-        _("%(name)s deactivated; %(n)d customers were handed on.")
-        % {"name": target.display_name, "n": result["released"]},
-    )
-    return redirect("org:users")
+        messages.success(
+            request,
+            _("%(name)s deactivated; %(n)d customers were handed on.")
+            % {"name": target.display_name, "n": result["released"]},
+        )
+        return redirect("org:users")
+    return redirect("org:user_edit", pk=target.pk)
