@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from loupan.core.errors import Conflict, ValidationFailed
-from loupan.core.views import paginate, require_can, web_errors
+from loupan.core.errors import ValidationFailed
+from loupan.core.views import errors_as_messages, paginate, require_can, web_errors
 from loupan.org.models import Agency
 
 from .. import selectors, services
@@ -53,18 +53,16 @@ def commission(request: HttpRequest) -> HttpResponse:
 def commission_issue(request: HttpRequest) -> HttpResponse:
     require_can(request, "commission.settle")
     agency = get_object_or_404(Agency, pk=request.POST.get("agency") or 0)
-    try:
+    with errors_as_messages(request):
         period = selectors.parse_period(request.POST.get("period"))
         statement = services.commission_statement_issue(actor=request.user, agency=agency, period=period)
-    except (Conflict, ValidationFailed) as exc:
-        messages.error(request, getattr(exc, "detail", "") or str(exc))
-        return redirect("channels:commission")
-    messages.success(
-        request,
-        _("Statement issued: %(agency)s, total %(total)s.")
-        % {"agency": agency.name, "total": statement.total},
-    )
-    return redirect(f"{reverse('channels:commission')}?agency={agency.pk}&period={period}")
+        messages.success(
+            request,
+            _("Statement issued: %(agency)s, total %(total)s.")
+            % {"agency": agency.name, "total": statement.total},
+        )
+        return redirect(f"{reverse('channels:commission')}?agency={agency.pk}&period={period}")
+    return redirect("channels:commission")
 
 
 @login_required
